@@ -1,0 +1,19 @@
+/**
+ * Thrown by optimizers with `nonFinite: 'throw'` when a gradient contains NaN or Infinity.
+ * No variable and no optimizer state has changed when it is thrown.
+ */
+export class NonFiniteGradientError extends Error {
+  override readonly name = 'NonFiniteGradientError';
+
+  constructor(
+    /** 0-based optimizer step at which the gradient was seen. */
+    readonly step: number,
+    /** Name of the first variable (in the order given) whose gradient is not finite. */
+    readonly variableName: string,
+  ) {
+    super(
+      `Non-finite gradient at step ${step}: the gradient of variable '${variableName}' contains NaN or Infinity. ` +
+        "No variable was changed. Lower the learning rate, check the loss for log(0) or division by zero, or use nonFinite: 'skip' to skip such steps.",
+    );
+  }
+}

@@ -1,0 +1,181 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { StepContext } from '../context.js';
+import { guardedAxpy } from '../kernels/guarded-axpy.js';
+import { flattenState, mapState } from '../state.js';
+import { transformFromConfig } from '../transforms/registry.js';
+import {
+  type GradientTransformation,
+  type NamedTensor,
+  REGIME_CODE,
+  type TransformConfig,
+  type TransformState,
+} from '../types.js';
+import { Updates } from '../updates.js';
+import { resolveGradients } from './gradients.js';
+import { Telemetry, type TelemetryOptions } from './telemetry.js';
+
+const STATE_PREFIX = 'deltaclip/state';
+const COUNTS_NAME = 'deltaclip/telemetry/regimeCounts';
+
+/**
+ * Turns any {@link GradientTransformation} into a real `tf.Optimizer`: usable with
+ * `optimizer.minimize(f)`, `applyGradients(map | array)` and tfjs-layers `model.compile`.
+ *
+ * One step is: resolve the variables, run the transform on device, assign
+ * `w <- w + updates` (only where the transform's guard holds), record telemetry. Nothing is read
+ * back to the host, so steps queue on an accelerator without stalls.
+ */
+export class TransformOptimizer extends tf.Optimizer {
+  static get className(): string {
+    return 'DeltaClipTransform';
+  }
+
+  readonly telemetry: Telemetry;
+  private state: TransformState | undefined;
+
+  constructor(
+    readonly transform: GradientTransformation,
+    telemetry: TelemetryOptions = {},
+  ) {
+    super();
+    this.telemetry = new Telemetry(telemetry);
+  }
+
+  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    const entries = resolveGradients(variableGradients, this.getClassName());
+    if (entries.length > 0) {
+      const before = this.ensureState();
+      const next = tidyState(() => {
+        const params = entries.map((e) => e.variable);
+        const grads = entries.map((e) => e.gradient);
+        const context = new StepContext(
+          this.iterations,
+          params,
+          entries.map((e) => e.name),
+          grads,
+        );
+        const { updates, state } = this.transform.update(Updates.of(grads), before, context);
+        applyUpdates(params, updates);
+        if (this.telemetry.enabled) this.recordTelemetry(context);
+        return keepState(state);
+      });
+      this.replaceState(before, next);
+    }
+    this.incrementIterations();
+  }
+
+  private recordTelemetry(context: StepContext): void {
+    const facts = context.reported();
+    const skipped = facts.skipped ?? tf.scalar(false, 'bool');
+    const eta = facts.learningRate ?? Number.NaN;
+    const h = facts.clipScale === undefined ? tf.scalar(eta) : tf.mul(facts.clipScale, eta);
+    const regime = facts.regime ?? tf.scalar(REGIME_CODE.unclipped, 'int32');
+    this.telemetry.record(
+      context.step,
+      context.rawGlobalNorm(),
+      tf.where(skipped, tf.scalar(0), h) as tf.Scalar,
+      tf.where(skipped, tf.scalar(REGIME_CODE.skipped, 'int32'), regime) as tf.Scalar,
+    );
+  }
+
+  private ensureState(): TransformState {
+    if (this.state === undefined) {
+      this.state = tidyState(() => keepState(this.transform.init()));
+    }
+    return this.state;
+  }
+
+  /** Swap in the new state and release the leaves of the old one that it no longer uses. */
+  private replaceState(before: TransformState, next: TransformState): void {
+    const live = new Set(flattenState(next).map((e) => e.tensor));
+    for (const { tensor } of flattenState(before)) if (!live.has(tensor)) tensor.dispose();
+    this.state = next;
+  }
+
+  override async getWeights(): Promise<NamedTensor[]> {
+    const state = this.ensureState();
+    return [
+      await this.saveIterations(),
+      ...flattenState(state).map(({ path, tensor }) => ({
+        name: path === '' ? STATE_PREFIX : `${STATE_PREFIX}/${path}`,
+        tensor: tf.clone(tensor),
+      })),
+      { name: COUNTS_NAME, tensor: tf.clone(this.telemetry.countsTensor()) },
+    ];
+  }
+
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    const rest = await this.extractIterations(weightValues);
+    const byName = new Map(rest.map((w) => [w.name, w.tensor]));
+    const template = this.ensureState();
+    const leafName = (path: string) => (path === '' ? STATE_PREFIX : `${STATE_PREFIX}/${path}`);
+    const missing = flattenState(template)
+      .map(({ path }) => leafName(path))
+      .filter((name) => !byName.has(name));
+    if (missing.length > 0) {
+      throw new Error(
+        `${this.getClassName()}.setWeights: missing optimizer weights ${missing.join(', ')} ` +
+          `(got ${[...byName.keys()].join(', ') || 'none'}). Were they saved by an optimizer with the same configuration?`,
+      );
+    }
+    const next = tidyState(() =>
+      keepState(
+        mapState(template, (current, path) => {
+          const value = byName.get(leafName(path))!;
+          if (!tf.util.arraysEqual(value.shape, current.shape)) {
+            throw new Error(
+              `${this.getClassName()}.setWeights: '${leafName(path)}' has shape [${value.shape}], expected [${current.shape}]`,
+            );
+          }
+          return tf.cast(value, current.dtype);
+        }),
+      ),
+    );
+    this.replaceState(template, next);
+    const counts = byName.get(COUNTS_NAME);
+    if (counts !== undefined) this.telemetry.restoreCounts(counts);
+  }
+
+  override dispose(): void {
+    if (this.state !== undefined) {
+      for (const { tensor } of flattenState(this.state)) tensor.dispose();
+      this.state = undefined;
+    }
+    this.telemetry.dispose();
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { transform: this.transform.config as unknown as tf.serialization.ConfigDictValue };
+  }
+
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    const transform = transformFromConfig(config.transform as unknown as TransformConfig);
+    return new (cls as unknown as new (t: GradientTransformation) => T)(transform);
+  }
+}
+
+/** tf.tidy for functions returning a state tree (whose type tfjs does not know). */
+function tidyState(fn: () => TransformState): TransformState {
+  return tf.tidy(fn as () => tf.TensorContainer) as unknown as TransformState;
+}
+
+/** Keep every tensor of a state tree beyond the current tidy scope. */
+function keepState(state: TransformState): TransformState {
+  return mapState(state, (t) => tf.keep(t));
+}
+
+/**
+ * w_i <- w_i + factor_i * u_i, and where the guard is false w_i is left exactly as it was (a
+ * NaN update must not leak in through 0 * NaN). One fused kernel per variable where the backend
+ * has one (see {@link GUARDED_AXPY}).
+ */
+function applyUpdates(params: readonly tf.Variable[], updates: Updates): void {
+  params.forEach((variable, i) => {
+    variable.assign(guardedAxpy(variable, updates.tensors[i]!, updates.factorAt(i), updates.guard));
+  });
+}
+
+tf.serialization.registerClass(TransformOptimizer);

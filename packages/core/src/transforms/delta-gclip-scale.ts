@@ -1,0 +1,76 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { EMPTY_STATE } from '../state.js';
+import { type GradientTransformation, REGIME_CODE } from '../types.js';
+import { requireNonNegative, requirePositive } from '../validate.js';
+import { registerTransform } from './registry.js';
+
+export interface DeltaGClipScaleOptions {
+  /** Clipping threshold on the gradient norm, > 0 (paper symbol gamma). */
+  gamma: number;
+  /** Floor of the relative step size, >= 0 (paper symbol delta); 0 gives plain GClip. */
+  delta: number;
+}
+
+/**
+ * Regime code of a step from the ratio r = gamma/||g||, consistent with
+ * s = min(1, max(delta, r)): unclipped when s = 1, floored when the floor delta (< 1) is above r,
+ * clipped otherwise. Works elementwise, so it serves the per-tensor variant too.
+ */
+export function regimeOf(ratio: tf.Tensor, delta: number): tf.Tensor {
+  return tf.tidy(() => {
+    const unclipped = tf.logicalOr(tf.greaterEqual(ratio, 1), tf.scalar(delta >= 1, 'bool'));
+    const floored = tf.less(ratio, delta);
+    return tf.where(
+      unclipped,
+      tf.fill(ratio.shape, REGIME_CODE.unclipped, 'int32'),
+      tf.where(
+        floored,
+        tf.fill(ratio.shape, REGIME_CODE.floored, 'int32'),
+        tf.fill(ratio.shape, REGIME_CODE.clipped, 'int32'),
+      ),
+    );
+  });
+}
+
+/**
+ * The δ-GClip step-size scale (Tucat et al., TMLR 2025):
+ *
+ *     s = min(1, max(delta, gamma / ||g||)),   so   h = eta * s  lies in [eta*delta, eta]
+ *
+ * where ||g|| is the L2 norm of the RAW loss gradient over every variable together, whatever
+ * earlier transforms did to the updates (so coupled weight decay placed before it keeps the
+ * paper's semantics: w <- w - h (g + lambda w) with h from ||g||). As in the paper's code a zero
+ * gradient gives s = 0: no step, weight decay included; the step is reported as skipped.
+ *
+ * @example
+ * chain(deltaGClipScale({ gamma: 0.25, delta: 1e-3 }), scaleByLearningRate(5))
+ */
+export function deltaGClipScale(options: DeltaGClipScaleOptions): GradientTransformation {
+  const gamma = requirePositive('gamma', options.gamma);
+  const delta = requireNonNegative('delta', options.delta);
+  return {
+    config: { kind: 'deltaGClipScale', gamma, delta },
+    init: () => EMPTY_STATE,
+    update(updates, state, context) {
+      const norm = context.rawGlobalNorm();
+      const positive = tf.greater(norm, 0);
+      const ratio = tf.div(gamma, norm);
+      const scale = tf.where(
+        positive,
+        tf.minimum(1, tf.maximum(delta, ratio)),
+        tf.scalar(0),
+      ) as tf.Scalar;
+      const regime = tf.where(
+        positive,
+        regimeOf(ratio, delta),
+        tf.scalar(REGIME_CODE.skipped, 'int32'),
+      ) as tf.Scalar;
+      context.report({ clipScale: scale, regime });
+      return { updates: updates.scaledBy(scale), state };
+    },
+  };
+}
+
+registerTransform('deltaGClipScale', (c) =>
+  deltaGClipScale({ gamma: c.gamma as number, delta: c.delta as number }),
+);
