@@ -1,0 +1,20 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { guardedAxpyCpuConfig } from './kernels/guarded-axpy-cpu.js';
+import { sumOfSquaresCpuConfig } from './kernels/sum-of-squares.js';
+
+export { guardedAxpyCpuConfig } from './kernels/guarded-axpy-cpu.js';
+export { sumOfSquaresCpuConfig, sumOfSquaresF64 } from './kernels/sum-of-squares.js';
+
+/** Register kernels unless the backend already has them (idempotent). */
+export function registerKernelsOnce(configs: readonly tf.KernelConfig[]): void {
+  for (const config of configs) {
+    if (tf.getKernel(config.kernelName, config.backendName) === undefined) {
+      tf.registerKernel(config);
+    }
+  }
+}
+
+/** Register deltaclip's fused optimizer kernels for the cpu backend (idempotent). */
+export function registerCpuKernels(): void {
+  registerKernelsOnce([guardedAxpyCpuConfig, sumOfSquaresCpuConfig]);
+}
