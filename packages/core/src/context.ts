@@ -16,6 +16,7 @@ export class StepContext implements UpdateContext {
     readonly params: readonly tf.Variable[],
     readonly names: readonly string[],
     readonly rawGradients: readonly tf.Tensor[],
+    readonly slots: readonly number[] = names.map((_, i) => i),
   ) {}
 
   rawGlobalNorm(): tf.Scalar {

@@ -18,7 +18,15 @@ export {
 } from './optimizer/telemetry.js';
 export { TransformOptimizer } from './optimizer/transform-optimizer.js';
 export {
+  ConfiguredOptimizer,
+  type DescentConfig,
+  type DescentOptions,
+  descentChain,
+  resolveDescent,
+} from './optimizers/configured-optimizer.js';
+export {
   type ClippedSgdOptions,
+  type DeltaGClipConfig,
   DeltaGClipOptimizer,
   type DeltaGClipOptions,
   DeltaGClipPerTensorOptimizer,
@@ -27,6 +35,17 @@ export {
   GClipOptimizer,
   gClip,
 } from './optimizers/delta-gclip.js';
+export {
+  AdamOptimizer,
+  type AdamOptimizerOptions,
+  adam,
+  type ClippableOptions,
+  MomentumOptimizer,
+  type MomentumOptimizerOptions,
+  momentum,
+  SgdOptimizer,
+  sgd,
+} from './optimizers/descent.js';
 export {
   GlobalNormClippedOptimizer,
   type GlobalNormClippingOptions,
@@ -45,7 +64,7 @@ export {
   scheduleFromConfig,
   stepDecay,
 } from './schedules/schedules.js';
-export { EMPTY_STATE, flattenState, mapState } from './state.js';
+export { EMPTY_STATE, flattenState, mapState, restoreState, slotState } from './state.js';
 export { addDecayedWeights } from './transforms/add-decayed-weights.js';
 export {
   applyIfFinite,
@@ -57,7 +76,9 @@ export { clipByGlobalNorm, updatesGlobalNorm } from './transforms/clip-by-global
 export { deltaGClipPerTensorScale } from './transforms/delta-gclip-per-tensor-scale.js';
 export { type DeltaGClipScaleOptions, deltaGClipScale } from './transforms/delta-gclip-scale.js';
 export { registerTransform, transformFromConfig } from './transforms/registry.js';
+export { type AdamOptions, scaleByAdam } from './transforms/scale-by-adam.js';
 export { scaleByLearningRate } from './transforms/scale-by-learning-rate.js';
+export { type MomentumOptions, scaleByMomentum } from './transforms/scale-by-momentum.js';
 export {
   type GradientTransformation,
   REGIME_CODE,

@@ -54,6 +54,12 @@ export interface UpdateContext {
   readonly params: readonly tf.Variable[];
   /** Names of the variables, aligned with params. */
   readonly names: readonly string[];
+  /**
+   * Position of each variable in the list given to applyGradients, aligned with params: the key of
+   * per-variable state. Like tf.train's optimizers, state follows the order of the variables, not
+   * their names, so a reloaded model whose variables were renamed resumes correctly.
+   */
+  readonly slots: readonly number[];
   /** The raw loss gradients as passed to applyGradients, aligned with params. */
   readonly rawGradients: readonly tf.Tensor[];
   /** L2 norm of all raw gradients concatenated (memoized, on device). */

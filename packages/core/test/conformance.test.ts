@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  adam,
   chain,
   clipByGlobalNorm,
   deltaGClip,
   deltaGClipPerTensor,
   gClip,
+  momentum,
   scaleByLearningRate,
+  sgd,
   TransformOptimizer,
   withGlobalNormClipping,
 } from '../src/index.js';
@@ -61,4 +64,17 @@ describeOptimizerConformance({
   name: "withGlobalNormClipping(tf.train.sgd, nonFinite: 'apply')",
   create: () => withGlobalNormClipping(tf.train.sgd(0.1), 1, { nonFinite: 'apply' }),
   skipsNonFinite: false,
+});
+describeOptimizerConformance({
+  name: 'sgd with clipNorm',
+  create: () => sgd({ learningRate: 0.2, clipNorm: 1 }),
+});
+describeOptimizerConformance({
+  name: 'momentum (nesterov)',
+  create: () => momentum({ learningRate: 0.05, momentum: 0.9, nesterov: true }),
+});
+describeOptimizerConformance({
+  name: 'adam with decoupled weight decay and clipNorm (AdamW + clipping)',
+  create: () =>
+    adam({ learningRate: 0.05, clipNorm: 1, weightDecay: 1e-3, decoupledWeightDecay: true }),
 });

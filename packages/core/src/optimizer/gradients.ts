@@ -4,6 +4,8 @@ import type { NamedTensor } from '../types.js';
 /** One variable with its gradient, resolved from what was passed to applyGradients. */
 export interface VariableGradient {
   readonly name: string;
+  /** Position in the list given to applyGradients (null gradients included): the key of per-variable optimizer state. */
+  readonly slot: number;
   readonly variable: tf.Variable;
   readonly gradient: tf.Tensor;
 }
@@ -22,7 +24,7 @@ export function resolveGradients(
     : Object.entries(variableGradients);
   const registered = tf.engine().registeredVariables;
   const out: VariableGradient[] = [];
-  for (const [name, gradient] of pairs) {
+  for (const [slot, [name, gradient]] of pairs.entries()) {
     if (gradient == null) continue;
     const variable = registered[name];
     if (variable === undefined) {
@@ -42,7 +44,7 @@ export function resolveGradients(
         `${optimizerName}.applyGradients: '${name}' must be float32 (variable ${variable.dtype}, gradient ${gradient.dtype})`,
       );
     }
-    out.push({ name, variable, gradient });
+    out.push({ name, slot, variable, gradient });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { StepContext } from '../context.js';
 import { guardedAxpy } from '../kernels/guarded-axpy.js';
-import { flattenState, mapState } from '../state.js';
+import { flattenState, mapState, restoreState } from '../state.js';
 import { transformFromConfig } from '../transforms/registry.js';
 import {
   type GradientTransformation,
@@ -53,6 +53,7 @@ export class TransformOptimizer extends tf.Optimizer {
           params,
           entries.map((e) => e.name),
           grads,
+          entries.map((e) => e.slot),
         );
         const { updates, state } = this.transform.update(Updates.of(grads), before, context);
         applyUpdates(params, updates);
@@ -106,34 +107,36 @@ export class TransformOptimizer extends tf.Optimizer {
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
-    const byName = new Map(rest.map((w) => [w.name, w.tensor]));
+    const saved = new Map<string, tf.Tensor>();
+    for (const { name, tensor } of rest) {
+      if (name === STATE_PREFIX) saved.set('', tensor);
+      else if (name.startsWith(`${STATE_PREFIX}/`))
+        saved.set(name.slice(STATE_PREFIX.length + 1), tensor);
+    }
     const template = this.ensureState();
-    const leafName = (path: string) => (path === '' ? STATE_PREFIX : `${STATE_PREFIX}/${path}`);
-    const missing = flattenState(template)
-      .map(({ path }) => leafName(path))
-      .filter((name) => !byName.has(name));
-    if (missing.length > 0) {
+    let next: TransformState;
+    try {
+      next = tidyState(() =>
+        keepState(
+          restoreState(template, saved, (value, path, like) => {
+            if (like !== undefined && !tf.util.arraysEqual(value.shape, like.shape)) {
+              throw new Error(
+                `'${STATE_PREFIX}/${path}' has shape [${value.shape}], expected [${like.shape}]`,
+              );
+            }
+            return tf.cast(value, like?.dtype ?? value.dtype);
+          }),
+        ),
+      );
+    } catch (error) {
       throw new Error(
-        `${this.getClassName()}.setWeights: missing optimizer weights ${missing.join(', ')} ` +
-          `(got ${[...byName.keys()].join(', ') || 'none'}). Were they saved by an optimizer with the same configuration?`,
+        `${this.getClassName()}.setWeights: ${(error as Error).message} ` +
+          `(got ${rest.map((w) => w.name).join(', ') || 'no weights'}). Were they saved by an optimizer with the same configuration?`,
       );
     }
-    const next = tidyState(() =>
-      keepState(
-        mapState(template, (current, path) => {
-          const value = byName.get(leafName(path))!;
-          if (!tf.util.arraysEqual(value.shape, current.shape)) {
-            throw new Error(
-              `${this.getClassName()}.setWeights: '${leafName(path)}' has shape [${value.shape}], expected [${current.shape}]`,
-            );
-          }
-          return tf.cast(value, current.dtype);
-        }),
-      ),
-    );
     this.replaceState(template, next);
-    const counts = byName.get(COUNTS_NAME);
-    if (counts !== undefined) this.telemetry.restoreCounts(counts);
+    const counts = rest.find((w) => w.name === COUNTS_NAME);
+    if (counts !== undefined) this.telemetry.restoreCounts(counts.tensor);
   }
 
   override dispose(): void {

@@ -1,101 +1,42 @@
-import type * as tf from '@tensorflow/tfjs-core';
-import * as tfc from '@tensorflow/tfjs-core';
-import type { TelemetryOptions } from '../optimizer/telemetry.js';
-import { TransformOptimizer } from '../optimizer/transform-optimizer.js';
-import type { Schedule, ScheduleConfig } from '../schedules/schedule.js';
-import { scheduleFromConfig } from '../schedules/schedules.js';
-import { addDecayedWeights } from '../transforms/add-decayed-weights.js';
-import { applyIfFinite, type NonFiniteMode } from '../transforms/apply-if-finite.js';
-import { chain } from '../transforms/chain.js';
+import * as tf from '@tensorflow/tfjs-core';
 import { deltaGClipPerTensorScale } from '../transforms/delta-gclip-per-tensor-scale.js';
 import { deltaGClipScale } from '../transforms/delta-gclip-scale.js';
-import { scaleByLearningRate } from '../transforms/scale-by-learning-rate.js';
-import type { GradientTransformation } from '../types.js';
 import { requireNonNegative, requirePositive } from '../validate.js';
+import {
+  ConfiguredOptimizer,
+  type DescentConfig,
+  type DescentOptions,
+  descentChain,
+  resolveDescent,
+} from './configured-optimizer.js';
 
-/** Options shared by δ-GClip, GClip and the per-tensor variant. */
-export interface ClippedSgdOptions {
-  /** Base learning rate eta, > 0 (the largest step size h can take). */
-  learningRate: number;
+/** Options of GClip. */
+export interface ClippedSgdOptions extends DescentOptions {
   /**
    * Clipping threshold gamma on the gradient norm, > 0 (default 0.1, the authors' code default).
    * It is an absolute norm, so it depends on the loss reduction (sum vs mean), batch size and
    * model size: 0.25 suits mean cross-entropy on ResNet-18; the paper uses 200 for a summed VAE loss.
    */
   gamma?: number;
-  /** Weight decay lambda, >= 0 (default 0). */
-  weightDecay?: number;
-  /**
-   * false (default): coupled as in the paper's code, w <- w - h (g + lambda w) with h from ||g||.
-   * true: decoupled, w <- w - eta_t (s g + lambda w).
-   */
-  decoupledWeightDecay?: boolean;
-  /** What to do with a NaN/Infinity gradient (default 'skip'). See {@link applyIfFinite}. */
-  nonFinite?: NonFiniteMode;
-  /** Learning-rate multiplier per step (default constant 1): eta_t = learningRate * schedule(t). */
-  schedule?: Schedule;
-  /** Telemetry settings (not serialized). */
-  telemetry?: TelemetryOptions;
 }
 
+/** Options of δ-GClip and its per-tensor variant. */
 export interface DeltaGClipOptions extends ClippedSgdOptions {
   /** Floor of the relative step size, >= 0 (default 1e-3, the authors' code default). */
   delta?: number;
 }
 
-/** The serializable part of the options, as returned by getConfig. */
-interface ResolvedOptions {
-  learningRate: number;
+export interface DeltaGClipConfig extends DescentConfig {
   gamma: number;
   delta: number;
-  weightDecay: number;
-  decoupledWeightDecay: boolean;
-  nonFinite: NonFiniteMode;
-  schedule: ScheduleConfig | null;
 }
 
-function resolve(options: DeltaGClipOptions, delta: number): ResolvedOptions {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(
-      `optimizer options must be an object like { learningRate: 0.1 } (got ${String(options)})`,
-    );
-  }
+function resolve(options: DeltaGClipOptions, delta: number): DeltaGClipConfig {
+  const base = resolveDescent(options);
   return {
-    learningRate: requirePositive('learningRate', options.learningRate),
+    ...base,
     gamma: requirePositive('gamma', options.gamma ?? 0.1),
     delta: requireNonNegative('delta', delta),
-    weightDecay: requireNonNegative('weightDecay', options.weightDecay ?? 0),
-    decoupledWeightDecay: options.decoupledWeightDecay ?? false,
-    nonFinite: options.nonFinite ?? 'skip',
-    schedule: options.schedule?.config ?? null,
-  };
-}
-
-function buildTransform(o: ResolvedOptions, perTensor: boolean): GradientTransformation {
-  const scale = perTensor ? deltaGClipPerTensorScale : deltaGClipScale;
-  const decay = o.weightDecay > 0 ? [addDecayedWeights(o.weightDecay)] : [];
-  const schedule = o.schedule === null ? undefined : scheduleFromConfig(o.schedule);
-  return applyIfFinite(
-    chain(
-      ...(o.decoupledWeightDecay ? [] : decay),
-      scale({ gamma: o.gamma, delta: o.delta }),
-      ...(o.decoupledWeightDecay ? decay : []),
-      scaleByLearningRate(o.learningRate, schedule),
-    ),
-    o.nonFinite,
-  );
-}
-
-function toOptions(config: tf.serialization.ConfigDict): DeltaGClipOptions {
-  const schedule = config.schedule as unknown as ScheduleConfig | null | undefined;
-  return {
-    learningRate: config.learningRate as number,
-    gamma: config.gamma as number,
-    delta: config.delta as number,
-    weightDecay: config.weightDecay as number,
-    decoupledWeightDecay: config.decoupledWeightDecay as boolean,
-    nonFinite: config.nonFinite as NonFiniteMode,
-    ...(schedule == null ? {} : { schedule: scheduleFromConfig(schedule) }),
   };
 }
 
@@ -108,55 +49,31 @@ function toOptions(config: tf.serialization.ConfigDict): DeltaGClipOptions {
  * with ||g_t|| the L2 norm of the whole gradient. Steps never sync with the device; see
  * `optimizer.telemetry` for the gradient norm, step size and regime of each step.
  */
-export class DeltaGClipOptimizer extends TransformOptimizer {
+export class DeltaGClipOptimizer extends ConfiguredOptimizer<DeltaGClipConfig> {
   static override get className(): string {
     return 'DeltaGClip';
   }
 
-  readonly options: Readonly<ResolvedOptions>;
-
   constructor(options: DeltaGClipOptions) {
-    const resolved = resolve(options, options?.delta ?? 1e-3);
-    super(buildTransform(resolved, false), options.telemetry);
-    this.options = resolved;
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...this.options } as unknown as tf.serialization.ConfigDict;
-  }
-
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new (cls as unknown as new (o: DeltaGClipOptions) => T)(toOptions(config));
+    const config = resolve(options, options?.delta ?? 1e-3);
+    super(descentChain(config, [deltaGClipScale(config)]), config, options.telemetry);
   }
 }
 
 /** GClip: δ-GClip with delta = 0, i.e. clip by global norm to gamma, then SGD with rate eta. */
-export class GClipOptimizer extends TransformOptimizer {
+export class GClipOptimizer extends ConfiguredOptimizer<DeltaGClipConfig> {
   static override get className(): string {
     return 'GClip';
   }
 
-  readonly options: Readonly<ResolvedOptions>;
-
   constructor(options: ClippedSgdOptions) {
-    const resolved = resolve(options, 0);
-    super(buildTransform(resolved, false), options.telemetry);
-    this.options = resolved;
+    const config = resolve(options, 0);
+    super(descentChain(config, [deltaGClipScale(config)]), config, options.telemetry);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
     const { delta: _delta, ...rest } = this.options;
     return rest as unknown as tf.serialization.ConfigDict;
-  }
-
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new (cls as unknown as new (o: ClippedSgdOptions) => T)(toOptions(config));
   }
 }
 
@@ -165,34 +82,20 @@ export class GClipOptimizer extends TransformOptimizer {
  * own gradient; a variable whose gradient norm is 0 or not finite is left unchanged. A heuristic:
  * the convergence theory covers the global form only.
  */
-export class DeltaGClipPerTensorOptimizer extends TransformOptimizer {
+export class DeltaGClipPerTensorOptimizer extends ConfiguredOptimizer<DeltaGClipConfig> {
   static override get className(): string {
     return 'DeltaGClipPerTensor';
   }
 
-  readonly options: Readonly<ResolvedOptions>;
-
   constructor(options: DeltaGClipOptions) {
-    const resolved = resolve(options, options?.delta ?? 1e-3);
-    super(buildTransform(resolved, true), options.telemetry);
-    this.options = resolved;
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...this.options } as unknown as tf.serialization.ConfigDict;
-  }
-
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new (cls as unknown as new (o: DeltaGClipOptions) => T)(toOptions(config));
+    const config = resolve(options, options?.delta ?? 1e-3);
+    super(descentChain(config, [deltaGClipPerTensorScale(config)]), config, options.telemetry);
   }
 }
 
-tfc.serialization.registerClass(DeltaGClipOptimizer);
-tfc.serialization.registerClass(GClipOptimizer);
-tfc.serialization.registerClass(DeltaGClipPerTensorOptimizer);
+tf.serialization.registerClass(DeltaGClipOptimizer);
+tf.serialization.registerClass(GClipOptimizer);
+tf.serialization.registerClass(DeltaGClipPerTensorOptimizer);
 
 /**
  * δ-GClip optimizer.

@@ -225,10 +225,15 @@ export function describeOptimizerConformance(subject: ConformanceSubject): void 
       const [cls, fromConfig] =
         tf.serialization.SerializationMap.getMap().classNameMap[o1.getClassName()]!;
       const o2 = fromConfig(cls, o1.getConfig()) as tf.Optimizer;
-      // Variable-keyed state (tfjs Adam, momentum) is named after variables; map p1 -> p2 names.
+      // Variable-keyed state is named after the variables (tfjs: 'w1/m'; deltaclip:
+      // 'deltaclip/state/.../m/w1'); rename p1's variables to p2's.
       const renamed = weights.map((w) => {
-        const j = p1.vars.findIndex((v) => w.name.startsWith(v.name));
-        return j === -1 ? w : { ...w, name: w.name.replace(p1.vars[j]!.name, p2.vars[j]!.name) };
+        const segments = w.name.split('/');
+        const mapped = segments.map((segment) => {
+          const j = p1.vars.findIndex((v) => segment === encodeURIComponent(v.name));
+          return j === -1 ? segment : encodeURIComponent(p2.vars[j]!.name);
+        });
+        return { name: mapped.join('/'), tensor: w.tensor };
       });
       await o2.setWeights(renamed);
       // Not disposed: tfjs's own optimizers return their live state from getWeights.
