@@ -1,0 +1,21 @@
+/**
+ * @deltaclip/datasets/node — everything in the main entry plus loaders that take file paths and
+ * folders: IDX, CIFAR and tabular files, and the MNIST / Fashion-MNIST / CIFAR directory loaders.
+ */
+
+export { vegaDataPath } from './bundled/vega-node.js';
+export * from './index.node.js';
+export {
+  type CifarDirectoryOptions,
+  loadCifarDirectory,
+  loadMnistDirectory,
+  locateFiles,
+} from './node/directories.js';
+export {
+  type FilePath,
+  loadTabularFile,
+  readCifarFile,
+  readFileBytes,
+  readIdxFile,
+  readTableFile,
+} from './node/files.js';
