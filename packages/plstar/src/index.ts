@@ -1,0 +1,74 @@
+/**
+ * @deltaclip/plstar — PL* analysis for TensorFlow.js models and the δ-GClip convergence certificate.
+ *
+ * Measure: {@link trajectoryMu} (mu_t = ||grad L||^2 / 2L), {@link tangentKernel} (K = J J^T and its
+ * spectrum), {@link topHessianEigenvalue} (beta from Hessian-vector products), {@link WeightSnapshot}
+ * (||w_t - w_0||). Judge: {@link certify} and {@link adviseDelta}. Run: {@link analyzePlStar} at
+ * given weights, {@link createPlStarMonitor} along training.
+ */
+export {
+  type AnalysisContext,
+  type AnalysisResult,
+  analyzePlStar,
+  type HessianRecord,
+  type KernelRecord,
+  type PlStarAnalysisOptions,
+  type PlStarRecord,
+} from './analyze.js';
+export {
+  type Certificate,
+  type CertificateCheck,
+  type CertificateInput,
+  type CheckName,
+  certify,
+  type StepLike,
+} from './certificate.js';
+export { adviseDelta, type DeltaAdvice, type DeltaAdviceInput } from './delta-advisor.js';
+export { WeightSnapshot } from './distance.js';
+export { ConcurrentObservationError, SecondOrderUnsupportedError } from './errors.js';
+export { gramMatrix } from './gram.js';
+export { type TopEigenvalue, type TopEigenvalueOptions, topHessianEigenvalue } from './hessian.js';
+export {
+  DEFAULT_RELATIVE_STEP,
+  finiteDifferenceHessianVectorProduct,
+  HVP_METHODS,
+  type HvpMethod,
+  type HvpOptions,
+  hessianVectorProduct,
+} from './hvp.js';
+export { type JacobianOptions, type JacobianRows, jacobianRows } from './jacobian.js';
+export {
+  convertMu,
+  HALF_SUM,
+  muFromTangentKernel,
+  REDUCTIONS,
+  type Reduction,
+  type SquareLossConvention,
+  squareLoss,
+  squareLossScale,
+  validateSquareLoss,
+} from './loss-convention.js';
+export type { LossFn, PlStarModel } from './model.js';
+export {
+  createPlStarMonitor,
+  type MonitorCertificateInputs,
+  type PlStarMonitor,
+  type PlStarMonitorOptions,
+  type PlStarSummary,
+} from './monitor.js';
+export type { DistancePoint, LossPoint, MuPoint } from './points.js';
+export type { SampleSelection } from './sample-selection.js';
+export {
+  exactHessianVectorProduct,
+  REREGISTERED_GRADIENTS,
+  withInputBasedGradients,
+} from './second-order.js';
+export { type Spectrum, symmetricSpectrum } from './spectrum.js';
+export { type Distribution, distribution } from './statistics.js';
+export {
+  kernelImpliedMu,
+  kernelRelativeChange,
+  type TangentKernel,
+  tangentKernel,
+} from './tangent-kernel.js';
+export { muDistribution, type TrajectoryMu, trajectoryMu } from './trajectory-mu.js';

@@ -1,0 +1,179 @@
+import { requireInteger, requireNonNegative, type StepTelemetry } from '@deltaclip/core';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  type PlStarAnalysisOptions,
+  type PlStarRecord,
+  resolveAnalysis,
+  runAnalysis,
+} from './analyze.js';
+import { WeightSnapshot } from './distance.js';
+import { ConcurrentObservationError } from './errors.js';
+import type { DistancePoint, LossPoint, MuPoint } from './points.js';
+import { type Distribution, distribution } from './statistics.js';
+import type { TangentKernel } from './tangent-kernel.js';
+
+export interface PlStarMonitorOptions extends PlStarAnalysisOptions {
+  /** Analyze on steps that are multiples of `every` (default 10); other steps cost nothing. */
+  readonly every?: number;
+}
+
+/** What a run looked like through the monitor's eyes: plain JSON. */
+export interface PlStarSummary {
+  readonly observations: number;
+  readonly firstStep: number | null;
+  readonly lastStep: number | null;
+  readonly initialLoss: number | null;
+  readonly finalLoss: number | null;
+  /** Distribution of the trajectory estimate mu_t. */
+  readonly mu: Distribution | null;
+  /** Distribution of the kernel's implied mu, 2c lambda_min(K). */
+  readonly impliedMu: Distribution | null;
+  readonly lambdaMin: Distribution | null;
+  readonly beta: Distribution | null;
+  readonly maxDistanceFromInit: number | null;
+  /** Largest ||K_t - K_0||_F / ||K_0||_F. */
+  readonly maxKernelChange: number | null;
+  /** Whether mu_t >= impliedMu at every observation where the kernel covered all samples. */
+  readonly muAboveKernelBound: boolean | null;
+}
+
+/** The certificate's measured inputs, from a monitor's records. */
+export interface MonitorCertificateInputs {
+  readonly losses: LossPoint[];
+  readonly distances: DistancePoint[];
+  readonly muTrajectory: MuPoint[];
+  /**
+   * min over observations of the kernel's implied mu where it covered all samples (a lower bound
+   * of mu_t at each point), else of mu_t; null before any observation.
+   */
+  readonly mu: number | null;
+  readonly muSource: 'tangent-kernel' | 'trajectory' | null;
+  /** max over observations of the Hessian's top eigenvalue magnitude; null without any. */
+  readonly beta: number | null;
+}
+
+/** A PL* monitor for a training loop; see {@link createPlStarMonitor}. */
+export interface PlStarMonitor {
+  readonly every: number;
+  /**
+   * Analyze the model at `step` when `step % every === 0` and resolve to the record; resolve to
+   * null (doing nothing) otherwise. Await it before the next training step.
+   */
+  observe(step: number, telemetry?: StepTelemetry): Promise<PlStarRecord | null>;
+  /** Every record so far. */
+  records(): readonly PlStarRecord[];
+  summary(): PlStarSummary;
+  /** Losses, distances, mu_t and suggested mu and beta for `certify`. */
+  certificateInputs(): MonitorCertificateInputs;
+  /** Free the kept weights (w_0) and the power-iteration vector. */
+  dispose(): void;
+}
+
+function maxOrNull(values: readonly (number | null)[]): number | null {
+  const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  return finite.length === 0 ? null : Math.max(...finite);
+}
+
+/**
+ * A framework-agnostic PL* monitor: call `observe(step, telemetry?)` after each optimizer step.
+ * It keeps w_0 (the weights at creation) and K_0 (the first kernel), and warm-starts each power
+ * iteration from the previous top eigenvector.
+ *
+ * Cost per observed step, bounded by the options: 1 full-batch gradient (mu_t); n*k single-sample
+ * gradients for the kernel (n = tangentKernelSamples, k outputs) plus (nk)^2 p/2 host multiply-adds
+ * and an (nk)^3 eigen-decomposition; 2 full-batch gradients per power iteration (at most
+ * hessianIterations) with finite differences; one pass over the weights for ||w_t - w_0||.
+ * Memory: one copy of the weights, n*k*p float32 Jacobian values while the kernel is computed.
+ */
+export function createPlStarMonitor(options: PlStarMonitorOptions): PlStarMonitor {
+  const every = requireInteger('every', options.every ?? 10, 1);
+  const resolved = resolveAnalysis(options);
+  const initialWeights = WeightSnapshot.capture(resolved.variables);
+  let initialKernel: TangentKernel | undefined;
+  let hessianStart: tf.Tensor[] | undefined;
+  const records: PlStarRecord[] = [];
+  let running: number | null = null;
+  let disposed = false;
+
+  return {
+    every,
+    async observe(step, telemetry) {
+      requireNonNegative('step', step);
+      if (step % every !== 0) return null;
+      if (disposed) throw new Error('PL* monitor: observe() after dispose()');
+      if (running !== null) throw new ConcurrentObservationError(step, running);
+      running = step;
+      try {
+        const { record, kernel, hessianVector } = await runAnalysis(resolved, {
+          step,
+          initialWeights,
+          kernelIsReference: true,
+          ...(initialKernel === undefined ? {} : { initialKernel }),
+          ...(hessianStart === undefined ? {} : { hessianStart }),
+          ...(telemetry === undefined ? {} : { telemetry }),
+        });
+        if (initialKernel === undefined && kernel !== null) initialKernel = kernel;
+        if (hessianVector !== null) {
+          if (hessianStart !== undefined) tf.dispose(hessianStart);
+          hessianStart = hessianVector;
+        }
+        records.push(record);
+        return record;
+      } finally {
+        running = null;
+      }
+    },
+    records: () => records,
+    summary(): PlStarSummary {
+      const first = records[0];
+      const last = records[records.length - 1];
+      const bounds = records
+        .map((r) => r.muAboveKernelBound)
+        .filter((b): b is boolean => b !== null);
+      return {
+        observations: records.length,
+        firstStep: first?.step ?? null,
+        lastStep: last?.step ?? null,
+        initialLoss: first?.loss ?? null,
+        finalLoss: last?.loss ?? null,
+        mu: distribution(records.map((r) => r.mu)),
+        impliedMu: distribution(records.map((r) => r.kernel?.impliedMu ?? null)),
+        lambdaMin: distribution(records.map((r) => r.kernel?.lambdaMin ?? null)),
+        beta: distribution(records.map((r) => r.hessian?.beta ?? null)),
+        maxDistanceFromInit: maxOrNull(records.map((r) => r.distanceFromInit)),
+        maxKernelChange: maxOrNull(records.map((r) => r.kernel?.relativeChange ?? null)),
+        muAboveKernelBound: bounds.length === 0 ? null : bounds.every(Boolean),
+      };
+    },
+    certificateInputs(): MonitorCertificateInputs {
+      const withStep = records.filter((r): r is PlStarRecord & { step: number } => r.step !== null);
+      const full = withStep
+        .map((r) => (r.kernel?.coversAllSamples ? r.kernel.impliedMu : null))
+        .filter((m): m is number => m !== null);
+      const traj = withStep.map((r) => r.mu).filter((m): m is number => m !== null);
+      const muSource = full.length > 0 ? 'tangent-kernel' : traj.length > 0 ? 'trajectory' : null;
+      return {
+        losses: withStep.map((r) => ({ step: r.step, loss: r.loss })),
+        distances: withStep
+          .filter((r) => r.distanceFromInit !== null)
+          .map((r) => ({ step: r.step, distance: r.distanceFromInit! })),
+        muTrajectory: withStep.map((r) => ({ step: r.step, mu: r.mu })),
+        mu:
+          muSource === 'tangent-kernel'
+            ? Math.min(...full)
+            : muSource === 'trajectory'
+              ? Math.min(...traj)
+              : null,
+        muSource,
+        beta: maxOrNull(withStep.map((r) => r.hessian?.beta ?? null)),
+      };
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      initialWeights.dispose();
+      if (hessianStart !== undefined) tf.dispose(hessianStart);
+      hessianStart = undefined;
+    },
+  };
+}

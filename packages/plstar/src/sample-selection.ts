@@ -1,0 +1,35 @@
+import { requireInteger } from '@deltaclip/core';
+
+/**
+ * Which samples an analysis uses: a count n (the first n samples) or explicit indices into the
+ * batch of `numSamples` samples.
+ */
+export type SampleSelection = number | readonly number[];
+
+/** Resolve a selection to distinct indices in [0, numSamples). */
+export function resolveSamples(
+  selection: SampleSelection,
+  numSamples: number,
+  name = 'samples',
+): number[] {
+  if (typeof selection === 'number') {
+    const n = requireInteger(name, selection, 1);
+    if (n > numSamples) {
+      throw new RangeError(`${name} must be <= the number of samples ${numSamples} (got ${n})`);
+    }
+    return Array.from({ length: n }, (_, i) => i);
+  }
+  if (selection.length === 0) {
+    throw new RangeError(`${name} must select at least one sample (got an empty list)`);
+  }
+  const seen = new Set<number>();
+  for (const i of selection) {
+    requireInteger(`${name}[]`, i, 0);
+    if (i >= numSamples) {
+      throw new RangeError(`${name}[] must be < the number of samples ${numSamples} (got ${i})`);
+    }
+    if (seen.has(i)) throw new RangeError(`${name} must not repeat a sample (got ${i} twice)`);
+    seen.add(i);
+  }
+  return [...selection];
+}
