@@ -1,11 +1,28 @@
-import { registerKernelsOnce } from '@deltaclip/backend';
-import { guardedAxpyWasmConfig } from './kernels/guarded-axpy-wasm.js';
-import { sumOfSquaresWasmConfig } from './kernels/sum-of-squares-wasm.js';
+/**
+ * @deltaclip/backend-wasm — tfjs-backend-wasm for deltaclip in Node and browsers: the `wasm`
+ * adapter (`useBackend('wasm')`), with the training kernels tfjs-backend-wasm 4.22 lacks and
+ * deltaclip's fused optimizer kernels.
+ */
+import { wasmBackend } from './wasm-backend.js';
 
+export { BUNDLED_WASM_VERSION, WASM_BINARIES } from './bundled-wasm.js';
+export { conv2dBackpropFilterWasmConfig } from './kernels/conv2d-backprop-filter-wasm.js';
+export {
+  depthwiseConv2dNativeBackpropFilterWasmConfig,
+  depthwiseConv2dNativeBackpropInputWasmConfig,
+} from './kernels/depthwise-conv2d-backprop-wasm.js';
 export { guardedAxpyWasmConfig } from './kernels/guarded-axpy-wasm.js';
+export { maxPoolGradWasmConfig } from './kernels/max-pool-grad-wasm.js';
+export {
+  registerWasmKernels,
+  registerWasmTrainingKernels,
+  wasmKernelFixes,
+  wasmTrainingKernels,
+} from './kernels/register-wasm-kernels.js';
+export { selectByScalarWasmConfig } from './kernels/select-by-scalar-wasm.js';
 export { sumOfSquaresWasmConfig } from './kernels/sum-of-squares-wasm.js';
+export { unsortedSegmentSumWasmConfig } from './kernels/unsorted-segment-sum-wasm.js';
+export { wasmBackend };
 
-/** Register deltaclip's optimizer kernels for the wasm backend (idempotent). */
-export function registerWasmKernels(): void {
-  registerKernelsOnce([guardedAxpyWasmConfig, sumOfSquaresWasmConfig]);
-}
+/** The adapters of this package, for the registry of @deltaclip/backend. */
+export const backendAdapters = [wasmBackend] as const;

@@ -1,18 +1,6 @@
 import { GUARDED_AXPY } from '@deltaclip/core';
 import * as tf from '@tensorflow/tfjs-core';
-
-/** The slice of BackendWasm this kernel uses. */
-interface WasmBackendLike {
-  typedArrayFromHeap(info: tf.TensorInfo): tf.TypedArray;
-  incRef(dataId: tf.DataId): void;
-  disposeData(dataId: tf.DataId): boolean;
-}
-
-function wasmKernel(name: string): tf.KernelFunc {
-  const config = tf.getKernel(name, 'wasm');
-  if (config === undefined) throw new Error(`tfjs-backend-wasm has no '${name}' kernel`);
-  return config.kernelFunc as tf.KernelFunc;
-}
+import { type WasmBackendLike, wasmKernel } from './wasm-backend-like.js';
 
 /**
  * `guard ? x + alpha * y : x` for deltaclip's optimizer updates on the wasm backend.

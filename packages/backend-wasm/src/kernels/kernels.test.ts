@@ -1,4 +1,4 @@
-import { deltaGClip, globalNorm, guardedAxpy } from '@deltaclip/core';
+import { deltaGClip, globalNorm, guardedAxpy, selectByScalar } from '@deltaclip/core';
 import { describeOptimizerConformance } from '@deltaclip/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -39,4 +39,21 @@ describe('wasm kernels', () => {
 describeOptimizerConformance({
   name: 'deltaGClip with the wasm kernels',
   create: () => deltaGClip({ learningRate: 0.2, gamma: 0.5, delta: 0.05 }),
+});
+
+describe('selectByScalar on wasm', () => {
+  it('returns the chosen tensor itself (no copy) and leaks nothing', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const a = tf.tensor1d([1, 2]);
+      const b = tf.tensor1d([Number.NaN, 4]);
+      const onA = selectByScalar(tf.scalar(true, 'bool'), a, b);
+      const onB = selectByScalar(tf.scalar(false, 'bool'), a, b);
+      expect(Array.from(onA.dataSync())).toEqual([1, 2]);
+      expect(onA.dataId).toBe(a.dataId);
+      expect(onB.dataId).toBe(b.dataId);
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

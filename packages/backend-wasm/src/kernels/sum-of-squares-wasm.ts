@@ -1,11 +1,7 @@
 import { sumOfSquaresF64 } from '@deltaclip/backend';
 import { SUM_OF_SQUARES } from '@deltaclip/core';
 import type * as tf from '@tensorflow/tfjs-core';
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): tf.TypedArray;
-}
+import type { WasmBackendLike } from './wasm-backend-like.js';
 
 /**
  * sum_i x_i^2 over the wasm heap in one read-only JavaScript pass (float64 accumulators); faster

@@ -1,4 +1,4 @@
-import { deltaGClip, globalNorm, guardedAxpy } from '@deltaclip/core';
+import { deltaGClip, globalNorm, guardedAxpy, selectByScalar } from '@deltaclip/core';
 import { describeOptimizerConformance } from '@deltaclip/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -41,4 +41,23 @@ describe('cpu kernels', () => {
 describeOptimizerConformance({
   name: 'deltaGClip with the cpu kernels',
   create: () => deltaGClip({ learningRate: 0.2, gamma: 0.5, delta: 0.05 }),
+});
+
+describe('selectByScalar on cpu', () => {
+  it('returns the chosen tensor itself (no copy) and leaks nothing', () => {
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const a = tf.tensor1d([1, 2]);
+      const b = tf.tensor1d([Number.NaN, 4]);
+      const onA = selectByScalar(tf.scalar(true, 'bool'), a, b);
+      const onB = selectByScalar(tf.scalar(false, 'bool'), a, b);
+      expect(Array.from(onA.dataSync())).toEqual([1, 2]);
+      expect(onA.dataId).toBe(a.dataId);
+      expect(onB.dataId).toBe(b.dataId);
+      expect(() => selectByScalar(tf.scalar(true, 'bool'), a, tf.zeros([3]))).toThrow(
+        'selectByScalar needs tensors of one shape (got [2] and [3])',
+      );
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

@@ -1,0 +1,89 @@
+import { BackendUnavailableError, useBackend } from '@deltaclip/backend';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { backendAdapters } from './index.js';
+import { wasmBackend } from './wasm-backend.js';
+
+async function rejection(promise: Promise<unknown>): Promise<BackendUnavailableError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(BackendUnavailableError);
+  return error as BackendUnavailableError;
+}
+
+// In order: the build is chosen once per process, by the first load.
+describe('the wasm adapter in Node', () => {
+  it('says what it would run before loading: SIMD on one thread', async () => {
+    expect(await wasmBackend.availability()).toEqual({
+      available: true,
+      summary: 'SIMD, 1 thread (threads are not available in Node)',
+      info: {
+        variant: 'simd',
+        simd: true,
+        threads: 1,
+        versions: { 'tfjs-core': '4.22.0', 'tfjs-backend-wasm': '4.22.0' },
+      },
+    });
+  });
+
+  it('refuses the threaded build in Node, saying why', async () => {
+    const error = await rejection(useBackend(wasmBackend, { wasmVariant: 'threaded-simd' }));
+    expect(error.message).toBe(
+      "Backend 'wasm' is not available: the threaded SIMD build is not available: threads are not available in Node\nTo fix it:\n  - use wasmVariant: 'simd' or 'auto'",
+    );
+  });
+
+  it('validates its options', async () => {
+    await expect(useBackend(wasmBackend, { wasmVariant: 'fast' as never })).rejects.toThrow(
+      new RangeError(
+        `wasmVariant must be one of 'auto', 'plain', 'simd', 'threaded-simd' (got "fast")`,
+      ),
+    );
+    await expect(useBackend(wasmBackend, { threads: 0 })).rejects.toThrow(
+      new RangeError('threads must be an integer >= 1 (got 0)'),
+    );
+  });
+
+  it('loads the SIMD build with its kernels and describes it', async () => {
+    const info = await useBackend(wasmBackend);
+    expect(tf.getBackend()).toBe('wasm');
+    expect(info).toEqual({
+      name: 'wasm',
+      tfBackend: 'wasm',
+      package: '@deltaclip/backend-wasm',
+      variant: 'simd',
+      threads: 1,
+      simd: true,
+      devices: ['cpu'],
+      versions: { 'tfjs-core': '4.22.0', 'tfjs-backend-wasm': '4.22.0' },
+      requested: 'wasm',
+      reason: "requested 'wasm'",
+      skipped: [],
+    });
+    for (const kernel of [
+      'DeltaClipGuardedAxpy',
+      'DeltaClipSumOfSquares',
+      'Conv2DBackpropFilter',
+      'DepthwiseConv2dNativeBackpropInput',
+      'DepthwiseConv2dNativeBackpropFilter',
+      'UnsortedSegmentSum',
+      'MaxPoolGrad',
+    ]) {
+      expect(tf.getKernel(kernel, 'wasm'), kernel).toBeDefined();
+    }
+  });
+
+  it('refuses another build once started, and accepts the same one again', async () => {
+    const error = await rejection(useBackend(wasmBackend, { wasmVariant: 'plain' }));
+    expect(error.reason).toBe(
+      'the wasm backend already runs the SIMD build; its build is chosen once, when it starts',
+    );
+    expect((await useBackend(wasmBackend, { wasmVariant: 'simd' })).variant).toBe('simd');
+  });
+
+  it('is exported for the registry of @deltaclip/backend', () => {
+    expect(backendAdapters).toEqual([wasmBackend]);
+  });
+});

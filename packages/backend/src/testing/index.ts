@@ -1,0 +1,8 @@
+/**
+ * The backend conformance suite (requires vitest): every backend adapter runs it for its backend.
+ */
+export {
+  type BackendConformanceOptions,
+  describeBackendConformance,
+  maxRelativeDifference,
+} from './backend-conformance.js';
