@@ -7,6 +7,7 @@
  */
 export { NonFiniteGradientError } from './errors.js';
 export { GUARDED_AXPY, guardedAxpy } from './kernels/guarded-axpy.js';
+export { SELECT_BY_SCALAR, selectByScalar } from './kernels/select-by-scalar.js';
 export { SUM_OF_SQUARES } from './kernels/sum-of-squares.js';
 export { globalNorm, sumOfSquares, tensorNorm } from './norms.js';
 export { resolveGradients, type VariableGradient } from './optimizer/gradients.js';

@@ -50,6 +50,7 @@ export {
 } from './loss-convention.js';
 export type { LossFn, PlStarModel } from './model.js';
 export {
+  certificateInputsFromRecords,
   createPlStarMonitor,
   type MonitorCertificateInputs,
   type PlStarMonitor,

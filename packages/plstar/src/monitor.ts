@@ -75,6 +75,38 @@ function maxOrNull(values: readonly (number | null)[]): number | null {
 }
 
 /**
+ * The certificate's measured inputs from PL* records (a monitor's, or ones stored in a run's
+ * history): losses, distances and mu_t at the observed steps; mu as the smallest kernel-implied
+ * mu where the kernel covered every sample (else the smallest mu_t); beta as the largest |lambda|
+ * of the Hessian.
+ */
+export function certificateInputsFromRecords(
+  records: readonly PlStarRecord[],
+): MonitorCertificateInputs {
+  const withStep = records.filter((r): r is PlStarRecord & { step: number } => r.step !== null);
+  const full = withStep
+    .map((r) => (r.kernel?.coversAllSamples ? r.kernel.impliedMu : null))
+    .filter((m): m is number => m !== null);
+  const traj = withStep.map((r) => r.mu).filter((m): m is number => m !== null);
+  const muSource = full.length > 0 ? 'tangent-kernel' : traj.length > 0 ? 'trajectory' : null;
+  return {
+    losses: withStep.map((r) => ({ step: r.step, loss: r.loss })),
+    distances: withStep
+      .filter((r) => r.distanceFromInit !== null)
+      .map((r) => ({ step: r.step, distance: r.distanceFromInit! })),
+    muTrajectory: withStep.map((r) => ({ step: r.step, mu: r.mu })),
+    mu:
+      muSource === 'tangent-kernel'
+        ? Math.min(...full)
+        : muSource === 'trajectory'
+          ? Math.min(...traj)
+          : null,
+    muSource,
+    beta: maxOrNull(withStep.map((r) => r.hessian?.beta ?? null)),
+  };
+}
+
+/**
  * A framework-agnostic PL* monitor: call `observe(step, telemetry?)` after each optimizer step.
  * It keeps w_0 (the weights at creation) and K_0 (the first kernel), and warm-starts each power
  * iteration from the previous top eigenvector.
@@ -145,29 +177,7 @@ export function createPlStarMonitor(options: PlStarMonitorOptions): PlStarMonito
         muAboveKernelBound: bounds.length === 0 ? null : bounds.every(Boolean),
       };
     },
-    certificateInputs(): MonitorCertificateInputs {
-      const withStep = records.filter((r): r is PlStarRecord & { step: number } => r.step !== null);
-      const full = withStep
-        .map((r) => (r.kernel?.coversAllSamples ? r.kernel.impliedMu : null))
-        .filter((m): m is number => m !== null);
-      const traj = withStep.map((r) => r.mu).filter((m): m is number => m !== null);
-      const muSource = full.length > 0 ? 'tangent-kernel' : traj.length > 0 ? 'trajectory' : null;
-      return {
-        losses: withStep.map((r) => ({ step: r.step, loss: r.loss })),
-        distances: withStep
-          .filter((r) => r.distanceFromInit !== null)
-          .map((r) => ({ step: r.step, distance: r.distanceFromInit! })),
-        muTrajectory: withStep.map((r) => ({ step: r.step, mu: r.mu })),
-        mu:
-          muSource === 'tangent-kernel'
-            ? Math.min(...full)
-            : muSource === 'trajectory'
-              ? Math.min(...traj)
-              : null,
-        muSource,
-        beta: maxOrNull(withStep.map((r) => r.hessian?.beta ?? null)),
-      };
-    },
+    certificateInputs: () => certificateInputsFromRecords(records),
     dispose() {
       if (disposed) return;
       disposed = true;

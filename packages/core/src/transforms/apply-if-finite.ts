@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NonFiniteGradientError } from '../errors.js';
+import { selectByScalar } from '../kernels/select-by-scalar.js';
 import { flattenState, zipState } from '../state.js';
 import type { GradientTransformation, TransformConfig, TransformState } from '../types.js';
 import { requireOneOf } from '../validate.js';
@@ -54,7 +55,7 @@ export function applyIfFinite(
       const keepInner =
         flattenState(result.state).length === 0
           ? result.state
-          : zipState(result.state, state.inner, (next, prev) => tf.where(finite, next, prev));
+          : zipState(result.state, state.inner, (next, prev) => selectByScalar(finite, next, prev));
       const notFinite = tf.logicalNot(finite) as tf.Scalar;
       context.report({ skipped: notFinite });
       return {
