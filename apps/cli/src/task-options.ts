@@ -1,0 +1,169 @@
+import type { DatasetSpec, LossSpec, RunSpec, TaskSpec } from '@deltaclip/train';
+import { loadDatasetNode } from '@deltaclip/train/node';
+import { type OptionDef, UsageError, type Values } from './args.js';
+import { completeModel, LOSS_NAMES, parseLoss, parseModelSpec, parseSchedule } from './specs.js';
+
+/** Options that define what is trained: data, model, loss, length, schedule, analysis. */
+export const TASK_OPTIONS: readonly OptionDef[] = [
+  {
+    name: 'dataset',
+    type: 'string',
+    valueName: 'name',
+    default: 'cars',
+    description: "dataset name (see 'deltaclip datasets')",
+  },
+  {
+    name: 'data-dir',
+    type: 'string',
+    valueName: 'dir',
+    description: 'folder with the files of mnist, fashion-mnist, cifar-10, cifar-100',
+  },
+  {
+    name: 'model',
+    type: 'string',
+    valueName: 'spec',
+    description:
+      "model: 'mlp:hidden=1024,parameterization=ntk', 'resnet:preset=resnet-mini', 'vit:preset=vit-mini', 'vae:preset=vae-paper', or JSON (default: a wide NTK MLP for tables and 2-D sets)",
+  },
+  {
+    name: 'loss',
+    type: 'string',
+    valueName: 'name',
+    description: `${LOSS_NAMES.join(', ')} (default: half-mean for regression, cross-entropy for classification)`,
+  },
+  { name: 'epochs', type: 'integer', valueName: 'n', description: 'epochs (full batch: steps)' },
+  {
+    name: 'batch-size',
+    type: 'string',
+    valueName: 'n|full',
+    description: "samples per step, or 'full' for full-batch gradient descent",
+  },
+  { name: 'max-steps', type: 'integer', valueName: 'n', description: 'stop after this many steps' },
+  {
+    name: 'schedule',
+    type: 'string',
+    valueName: 'spec',
+    description:
+      "learning-rate schedule for every optimizer: 'step-decay:boundaries=100+150,factor=0.1,unit=epoch', 'cosine:steps=1000', 'warmup-cosine:warmup=100,steps=1000'",
+  },
+  {
+    name: 'analysis-every',
+    type: 'integer',
+    valueName: 'k',
+    description: 'PL* analysis every k steps (0: off)',
+  },
+  {
+    name: 'kernel-samples',
+    type: 'integer',
+    valueName: 'n',
+    description: 'tangent-kernel samples per analysis',
+  },
+  {
+    name: 'limit-train',
+    type: 'integer',
+    valueName: 'n',
+    description: 'use only the first n training samples',
+  },
+  {
+    name: 'limit-test',
+    type: 'integer',
+    valueName: 'n',
+    description: 'use only the first n test samples',
+  },
+];
+
+export interface TaskDefaults {
+  readonly epochs: number;
+  readonly batchSize: number | 'full';
+  readonly analysisEvery: number;
+}
+
+function batchSizeOf(
+  value: string | number | boolean | undefined,
+  fallback: number | 'full',
+): number | 'full' {
+  if (value === undefined) return fallback;
+  if (value === 'full') return 'full';
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UsageError(`--batch-size must be an integer >= 1 or 'full' (got '${value}')`);
+  }
+  return n;
+}
+
+/** What the data looks like, to size the model and pick defaults. */
+export interface DataInfo {
+  readonly task: 'regression' | 'classification' | string;
+  readonly trainSize: number;
+  readonly featureShape: readonly number[];
+  readonly outputSize: number;
+  readonly numClasses?: number;
+}
+
+export async function describeData(spec: DatasetSpec): Promise<DataInfo> {
+  const { train } = await loadDatasetNode(spec);
+  const targetSize = train.targetShape.reduce((a, b) => a * b, 1);
+  return {
+    task: train.metadata.task,
+    trainSize: train.size,
+    featureShape: train.featureShape,
+    outputSize: train.numClasses ?? targetSize,
+    ...(train.numClasses === undefined ? {} : { numClasses: train.numClasses }),
+  };
+}
+
+/** Everything of a RunSpec but the optimizer, from the task options. */
+export async function runBaseFromValues(
+  values: Values,
+  defaults: TaskDefaults,
+): Promise<{ base: Omit<RunSpec, 'optimizer'>; data: DataInfo }> {
+  const dataset: DatasetSpec = {
+    name: String(values.dataset),
+    ...(values['data-dir'] !== undefined ? { dir: String(values['data-dir']) } : {}),
+    ...(values['limit-train'] !== undefined || values['limit-test'] !== undefined
+      ? {
+          limit: {
+            ...(values['limit-train'] !== undefined
+              ? { train: Number(values['limit-train']) }
+              : {}),
+            ...(values['limit-test'] !== undefined ? { test: Number(values['limit-test']) } : {}),
+          },
+        }
+      : {}),
+  };
+  const data = await describeData(dataset);
+  const classification = data.numClasses !== undefined;
+  const loss: LossSpec = parseLoss(
+    typeof values.loss === 'string' ? values.loss : classification ? 'cross-entropy' : 'half-mean',
+  );
+  const modelSpec = parseModelSpec(
+    typeof values.model === 'string' ? values.model : 'mlp:hidden=1024,parameterization=ntk',
+  );
+  const model = { ...completeModel(modelSpec, data), seed: Number(values.seed ?? 0) };
+  const task: TaskSpec = { dataset, model, loss };
+  const analysisEvery =
+    values['analysis-every'] === undefined
+      ? defaults.analysisEvery
+      : Number(values['analysis-every']);
+  const schedule = typeof values.schedule === 'string' ? parseSchedule(values.schedule) : null;
+  return {
+    data,
+    base: {
+      task,
+      epochs: values.epochs === undefined ? defaults.epochs : Number(values.epochs),
+      batchSize: batchSizeOf(values['batch-size'], defaults.batchSize),
+      seed: Number(values.seed ?? 0),
+      ...(values['max-steps'] !== undefined ? { maxSteps: Number(values['max-steps']) } : {}),
+      ...(schedule ? { schedule } : {}),
+      analysis:
+        analysisEvery > 0
+          ? {
+              every: analysisEvery,
+              ...(values['kernel-samples'] !== undefined
+                ? { tangentKernelSamples: Number(values['kernel-samples']) }
+                : {}),
+            }
+          : null,
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * One training run in a child process of `deltaclip compare` / `reproduce`: receives a run spec,
+ * sets up the backend, trains, sends back progress and the outcome, exits.
+ */
+import { useBackend } from '@deltaclip/backend';
+import { type Callback, type RunSpec, runExperiment } from '@deltaclip/train';
+import { loadDatasetNode } from '@deltaclip/train/node';
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface WorkerRequest {
+  readonly index: number;
+  readonly spec: RunSpec;
+  readonly backend: string;
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; index: number; step: number; totalSteps: number; loss?: number }
+  | { type: 'result'; index: number; outcome: unknown; backend: string; seconds: number }
+  | { type: 'error'; index: number; message: string; name: string; stack?: string };
+
+function send(message: WorkerMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(message, undefined, {}, () => resolve());
+  });
+}
+
+async function handle(request: WorkerRequest): Promise<void> {
+  const t0 = performance.now();
+  tf.enableProdMode();
+  const selected = await useBackend(request.backend as Parameters<typeof useBackend>[0]);
+  let lastSent = 0;
+  const progress: Callback = {
+    onStepEnd(run) {
+      const now = Date.now();
+      if (now - lastSent < 250) return;
+      lastSent = now;
+      const total = Math.min(
+        run.stepsPerEpoch * run.epochs,
+        request.spec.maxSteps ?? Number.POSITIVE_INFINITY,
+      );
+      const last = run.history.steps.at(-1);
+      void send({
+        type: 'progress',
+        index: request.index,
+        step: run.position.step,
+        totalSteps: total,
+        ...(last ? { loss: last.loss } : {}),
+      });
+    },
+  };
+  const outcome = await runExperiment(request.spec, {
+    prefix: `run${request.index}`,
+    loader: loadDatasetNode,
+    callbacks: [progress],
+    recordEvery: 32,
+  });
+  await send({
+    type: 'result',
+    index: request.index,
+    outcome,
+    backend: selected.name,
+    seconds: (performance.now() - t0) / 1000,
+  });
+}
+
+process.once('message', (request: WorkerRequest) => {
+  handle(request)
+    .catch(async (error: unknown) => {
+      const e = error instanceof Error ? error : new Error(String(error));
+      await send({
+        type: 'error',
+        index: request.index,
+        message: e.message,
+        name: e.name,
+        ...(e.stack ? { stack: e.stack } : {}),
+      });
+    })
+    .finally(() => process.exit(0));
+});

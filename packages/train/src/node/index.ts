@@ -1,0 +1,14 @@
+/**
+ * @deltaclip/train/node — the Node-only parts: checkpoints on disk (atomic), the checkpointer and
+ * JSONL log callbacks, resuming from a checkpoint, and the loader for file datasets.
+ */
+export {
+  type LoadedCheckpoint,
+  loadCheckpoint,
+  type SaveCheckpointOptions,
+  saveCheckpoint,
+} from './checkpoint.js';
+export { type CheckpointerOptions, checkpointer, collectTensors } from './checkpointer.js';
+export { jsonlLog } from './jsonl-log.js';
+export { loadDatasetNode } from './loader.js';
+export { readResumeState } from './resume.js';
