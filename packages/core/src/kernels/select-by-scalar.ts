@@ -12,7 +12,9 @@ export const SELECT_BY_SCALAR = 'DeltaClipSelectByScalar';
 /** `condition ? a : b` for a bool scalar condition, by the cheapest kernel of the backend. */
 export function selectByScalar(condition: tf.Scalar, a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   if (!tf.util.arraysEqual(a.shape, b.shape)) {
-    throw new RangeError(`selectByScalar needs tensors of one shape (got [${a.shape}] and [${b.shape}])`);
+    throw new RangeError(
+      `selectByScalar needs tensors of one shape (got [${a.shape}] and [${b.shape}])`,
+    );
   }
   if (tf.getKernel(SELECT_BY_SCALAR, tf.getBackend()) !== undefined) {
     return tf.engine().runKernel(SELECT_BY_SCALAR, { condition, a, b }) as tf.Tensor;
