@@ -30,7 +30,8 @@ export const guardedAxpyCpuConfig: tf.KernelConfig = {
     const ys = cpu.data.get(y.dataId).values as Float32Array;
     const a = (cpu.data.get(alpha.dataId).values as Float32Array)[0]!;
     const out = new Float32Array(xs.length);
-    for (let i = 0; i < out.length; i++) out[i] = xs[i]! + a * ys[i]!;
+    // Round the product to float32 first, as tfjs's Mul then Add do (the sum rounds on store).
+    for (let i = 0; i < out.length; i++) out[i] = xs[i]! + Math.fround(a * ys[i]!);
     return cpu.makeTensorInfo(x.shape, 'float32', out);
   },
 };

@@ -61,3 +61,16 @@ describe('selectByScalar on cpu', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('guardedAxpy on cpu rounds like tfjs mul then add', () => {
+  it('equals the composed ops bit for bit', () => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([1031], 0, 3, 'float32', 7);
+      const y = tf.randomNormal([1031], 0, 3, 'float32', 8);
+      const a = tf.scalar(-0.0137);
+      const fused = guardedAxpy(x, y, a, tf.scalar(true, 'bool')).dataSync();
+      const composed = tf.add(x, tf.mul(y, a)).dataSync();
+      expect(Array.from(fused)).toEqual(Array.from(composed));
+    });
+  });
+});
