@@ -1,0 +1,466 @@
+/**
+ * The page: settings form and URL state, the training worker, and the live views. All training
+ * happens in the worker; this thread only draws, so the page never freezes.
+ */
+import './styles.css';
+import type { CsvInput } from './data/csv-upload.js';
+import {
+  type BackendSetting,
+  DEFAULT_SETTINGS,
+  OPTIMIZER_LABELS,
+  type OptimizerId,
+  type Settings,
+} from './state/settings.js';
+import { decodeSettings, encodeSettings, sameSettings } from './state/url-state.js';
+import { Charts, OPTIMIZER_COLORS } from './ui/charts.js';
+import { byId, h } from './ui/dom.js';
+import { explainAnalysis, fmt } from './ui/explain.js';
+import { download, runLogDocument, toJson, weightsDocument } from './ui/export.js';
+import { SettingsForm } from './ui/form.js';
+import { drawHeatmap } from './ui/heatmap.js';
+import { RunStore } from './ui/run-store.js';
+import type { CsvVerdict, FromWorker, ToWorker } from './worker/protocol.js';
+
+/** Views are redrawn at most this often. */
+const RENDER_MS = 200;
+
+const store = new RunStore();
+let settings: Settings = DEFAULT_SETTINGS;
+/** The uploaded file (links cannot carry it), with its columns. */
+let csv: { input: CsvInput; columns: readonly string[] } | null = null;
+let worker: Worker | null = null;
+let workerBackend: BackendSetting | null = null;
+let runId = 0;
+let wantPlay = false;
+let charts: Charts | null = null;
+let heatmapCanvases: Partial<Record<OptimizerId, HTMLCanvasElement>> = {};
+let statCells: Partial<Record<OptimizerId, HTMLElement>> = {};
+let csvRequest = 0;
+const csvPending = new Map<number, (verdict: CsvVerdict) => void>();
+
+const form = new SettingsForm(() => void onFormChange());
+byId('controls').prepend(form.element);
+const playButton = byId<HTMLButtonElement>('play');
+const status = byId('status');
+const progressText = byId('progress');
+const settingsIssues = byId('settings-issues');
+const csvError = byId('csv-error');
+const runError = byId('run-error');
+const shareUrl = byId<HTMLInputElement>('share-url');
+
+function post(message: ToWorker | { type: 'backend'; backend: BackendSetting }): void {
+  worker?.postMessage(message);
+}
+
+function startWorker(backend: BackendSetting): void {
+  worker?.terminate();
+  worker = new Worker(new URL('./worker/training-worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'deltaclip-training',
+  });
+  worker.onmessage = (event: MessageEvent<FromWorker>) => onWorkerMessage(event.data);
+  worker.onerror = (event) =>
+    showRunError(`The training worker failed: ${event.message || 'unknown error'}`);
+  workerBackend = backend;
+  store.backend = null;
+  post({ type: 'backend', backend });
+}
+
+/** Start a new run of the current settings (Reset, or any change of settings). */
+function startRun(): void {
+  if (workerBackend !== settings.backend) startWorker(settings.backend);
+  runId++;
+  store.reset(runId, settings.optimizers);
+  runError.textContent = '';
+  buildOutputs();
+  post({
+    type: 'init',
+    runId,
+    settings,
+    ...(settings.dataset === 'csv' && csv !== null ? { csv: csv.input } : {}),
+  });
+  renderSoon();
+}
+
+function setUrl(): void {
+  const hash = `#${encodeSettings(settings)}`;
+  if (location.hash !== hash) history.replaceState(null, '', hash);
+  shareUrl.value = location.href;
+}
+
+function applySettings(next: Settings, issues: readonly string[] = []): void {
+  settingsIssues.textContent = issues.join(' ');
+  const changed = !sameSettings(next, settings) || !store.ready;
+  settings = next;
+  form.show(settings, csv?.columns ?? null);
+  setUrl();
+  if (changed) startRun();
+}
+
+/** Settings from a link; a CSV link without its file falls back to the default data set. */
+function settingsFromHash(hash: string): { settings: Settings; issues: string[] } {
+  const decoded = decodeSettings(hash, DEFAULT_SETTINGS);
+  const issues = [...decoded.issues];
+  let next = decoded.settings;
+  if (next.dataset === 'csv' && csv === null) {
+    issues.push(
+      'This link trains on an uploaded CSV file, which links cannot carry: upload the file again (the default data set is shown meanwhile).',
+    );
+    next = { ...next, dataset: DEFAULT_SETTINGS.dataset };
+  }
+  return { settings: next, issues };
+}
+
+function checkCsv(input: CsvInput, target: string, s: Settings): Promise<CsvVerdict> {
+  const requestId = ++csvRequest;
+  return new Promise((resolve) => {
+    csvPending.set(requestId, resolve);
+    post({ type: 'check-csv', requestId, csv: input, target, test: s.testFraction, seed: s.seed });
+  });
+}
+
+async function onFormChange(): Promise<void> {
+  const decoded = decodeSettings(form.read().toString(), settings);
+  let next = decoded.settings;
+  if (next.dataset === 'csv' && csv !== null) {
+    const verdict = await checkCsv(csv.input, next.csvTarget, next);
+    if (!verdict.ok) {
+      csvError.textContent = verdict.message;
+      form.show(settings, csv.columns); // the previous state is kept
+      return;
+    }
+    csvError.textContent = '';
+    if (
+      next.csvTarget === verdict.target &&
+      verdict.target === csv.columns[csv.columns.length - 1]
+    ) {
+      next = { ...next, csvTarget: '' };
+    }
+  }
+  applySettings(next, decoded.issues);
+}
+
+async function onCsvChosen(): Promise<void> {
+  const file = form.csvInput.files?.[0];
+  if (!file) return;
+  const input: CsvInput = { text: await file.text(), file: file.name };
+  const verdict = await checkCsv(input, '', settings);
+  form.csvInput.value = '';
+  if (!verdict.ok) {
+    csvError.textContent = verdict.message;
+    return;
+  }
+  csvError.textContent = '';
+  csv = { input, columns: verdict.columns };
+  applySettings({
+    ...settings,
+    dataset: 'csv',
+    csvTarget: '',
+    loss: verdict.task === 'regression' ? 'square' : settings.loss,
+  });
+}
+
+function onWorkerMessage(message: FromWorker): void {
+  switch (message.type) {
+    case 'backend':
+      store.backend = message.backend;
+      renderSoon();
+      return;
+    case 'csv-check': {
+      const resolve = csvPending.get(message.requestId);
+      csvPending.delete(message.requestId);
+      resolve?.(message.verdict);
+      return;
+    }
+    case 'error':
+      if (message.runId === -1 || message.runId === runId) showRunError(message.message);
+      return;
+    default:
+      break;
+  }
+  if (message.runId !== runId) return; // from a run that was reset
+  switch (message.type) {
+    case 'ready':
+      store.summary = message.summary;
+      store.ready = true;
+      store.apply(message.progress);
+      buildOutputs();
+      if (wantPlay) post({ type: 'play', runId });
+      break;
+    case 'progress':
+      store.apply(message.progress);
+      break;
+    case 'weights':
+      download(
+        `deltaclip-weights-step${message.step}.json`,
+        toJson(
+          weightsDocument(
+            { settings, url: location.href, backend: store.backend, step: message.step },
+            message.weights,
+          ),
+        ),
+      );
+      break;
+    case 'history':
+      download(
+        `deltaclip-run-step${message.step}.json`,
+        toJson(
+          runLogDocument(
+            { settings, url: location.href, backend: store.backend, step: message.step },
+            store.summary,
+            message.history,
+            message.analyses,
+          ),
+        ),
+      );
+      break;
+  }
+  renderSoon();
+}
+
+function showRunError(message: string): void {
+  store.error = message;
+  runError.textContent = message;
+  wantPlay = false;
+  renderSoon();
+}
+
+/** (Re)build the per-run views: charts and one card per optimizer. */
+function buildOutputs(): void {
+  charts?.destroy();
+  const cards = byId('cards');
+  cards.replaceChildren();
+  heatmapCanvases = {};
+  statCells = {};
+  const cardHosts: Partial<Record<OptimizerId, { stepSize: HTMLElement; gradNorm: HTMLElement }>> =
+    {};
+  const summary = store.summary;
+  for (const id of settings.optimizers) {
+    const stats = h('p', { class: 'stats' });
+    statCells[id] = stats;
+    let heatmap: HTMLElement | null = null;
+    if (summary?.plane) {
+      const canvas = h('canvas', {
+        width: '480',
+        height: '480',
+        class: 'heatmap',
+        id: `heatmap-${id}`,
+        role: 'img',
+        'aria-label': `${OPTIMIZER_LABELS[id]}: ${summary.task === 'classification' ? 'decision regions' : 'learnt surface'} over the input plane, with the training points (filled) and test points (rings)`,
+      });
+      heatmapCanvases[id] = canvas;
+      heatmap = h(
+        'figure',
+        { class: 'heatmap-figure' },
+        canvas,
+        h(
+          'figcaption',
+          {},
+          summary.task === 'classification'
+            ? 'Decision regions (colour: predicted class, strength: confidence)'
+            : `Learnt surface${summary.formula ? ` (target ${summary.formula})` : ''}`,
+        ),
+      );
+    }
+    const stepSize = h('div');
+    const gradNorm = h('div');
+    cardHosts[id] = { stepSize, gradNorm };
+    cards.append(
+      h(
+        'article',
+        {
+          class: 'card',
+          id: `card-${id}`,
+          'aria-labelledby': `card-${id}-title`,
+          style: `--accent: ${OPTIMIZER_COLORS[id]}`,
+        },
+        h(
+          'h2',
+          { id: `card-${id}-title` },
+          OPTIMIZER_LABELS[id],
+          h('span', { class: 'params' }, paramText(id)),
+        ),
+        stats,
+        heatmap,
+        h('figure', { class: 'chart' }, stepSize),
+        h('figure', { class: 'chart' }, gradNorm),
+      ),
+    );
+  }
+  charts = new Charts(
+    { loss: byId('chart-loss'), mu: byId('chart-mu') },
+    cardHosts,
+    settings,
+    (summary?.testSize ?? 1) > 0,
+  );
+  renderSoon();
+}
+
+function paramText(id: OptimizerId): string {
+  const p = settings.params[id];
+  if (id === 'gclip') return ` η = ${p.eta}, γ = ${p.gamma}`;
+  if (id === 'dgclip') return ` η = ${p.eta}, γ = ${p.gamma}, δ = ${p.delta}`;
+  return ` η = ${p.eta}`;
+}
+
+let renderPending = false;
+let lastRender = 0;
+function renderSoon(): void {
+  if (renderPending) return;
+  renderPending = true;
+  const wait = Math.max(0, RENDER_MS - (performance.now() - lastRender));
+  setTimeout(() => requestAnimationFrame(render), wait);
+}
+
+let drawnHeatmaps = -1;
+let drawnAnalyses = -1;
+function render(): void {
+  renderPending = false;
+  lastRender = performance.now();
+  // The label says what the button does next (so no aria-pressed, whose label must stay fixed).
+  playButton.textContent = wantPlay ? 'Pause' : 'Play';
+  const b = store.backend;
+  const backendText =
+    b === null
+      ? 'starting the backend…'
+      : `${b.name} (${b.variant}, ${b.threads} thread${b.threads === 1 ? '' : 's'})${b.fallback ? ` — ${b.fallback}` : ''}`;
+  const rate =
+    store.stepsPerSecond === null ? '' : ` · ${Math.round(store.stepsPerSecond)} steps/s`;
+  // The step counter changes many times a second: it sits outside the live region, which only
+  // announces changes of state (running, paused, backend).
+  progressText.textContent = store.ready ? `Step ${store.step.toLocaleString('en')}${rate} ·` : '';
+  const state = store.ready
+    ? `${store.running ? 'running' : 'paused'} · ${backendText}`
+    : `Preparing the race… · ${backendText}`;
+  if (status.textContent !== state) status.textContent = state;
+  const s = store.summary;
+  byId('run-summary').textContent = s
+    ? `${s.description} ${s.trainSize} training and ${s.testSize} test samples; ${s.inputSize} input${s.inputSize === 1 ? '' : 's'}, ${s.task === 'classification' ? `${s.outputSize} classes` : 'regression'}; MLP ${[s.inputSize, ...Array.from({ length: settings.depth }, () => settings.width), s.outputSize].join('–')} (${s.parameterCount.toLocaleString('en')} parameters, same initial weights for every optimizer); ${s.loss} loss, batches of ${s.batchSize}${s.batchSize === s.trainSize ? ' (full batch)' : ''}.`
+    : '';
+  charts?.update(store);
+  for (const id of store.ids) {
+    const cell = statCells[id];
+    const e = store.latest(id);
+    if (!cell || !e) continue;
+    const t = store.regimeTally(id);
+    const acc = e.testAccuracy ?? e.trainAccuracy;
+    cell.textContent =
+      `train loss ${fmt(e.trainLoss)}` +
+      (e.testLoss === null ? '' : ` · test loss ${fmt(e.testLoss)}`) +
+      (acc === null
+        ? ''
+        : ` · ${e.testAccuracy === null ? 'train' : 'test'} accuracy ${(100 * acc).toFixed(1)}%`) +
+      ` · μ_t ${fmt(e.mu)} · ‖w − w₀‖ ${fmt(e.distance)}` +
+      ` · steps unclipped ${t.unclipped}, clipped ${t.clipped}, floored ${t.floored}${t.skipped ? `, skipped ${t.skipped}` : ''}`;
+  }
+  if (s && store.heatmapCount !== drawnHeatmaps) {
+    drawnHeatmaps = store.heatmapCount;
+    for (const id of store.ids) {
+      const canvas = heatmapCanvases[id];
+      if (canvas) drawHeatmap(canvas, s, store.heatmaps[id]);
+    }
+  }
+  if (s && store.analysesCount !== drawnAnalyses) {
+    drawnAnalyses = store.analysesCount;
+    renderAnalyses();
+  }
+}
+
+function renderAnalyses(): void {
+  const body = byId('analysis-body');
+  const s = store.summary;
+  if (!s || store.analyses.length === 0) {
+    body.replaceChildren(
+      h(
+        'p',
+        {},
+        settings.optimizers.some((id) => id === 'gclip' || id === 'dgclip')
+          ? 'Appears after the first measurements.'
+          : 'Race GClip or δ-GClip to see the certificate and the δ advisor.',
+      ),
+    );
+    return;
+  }
+  body.replaceChildren(
+    ...store.analyses.map((a) => {
+      const x = explainAnalysis(a, s.batchSize, s.trainSize);
+      return h(
+        'article',
+        { class: `verdict ${x.held ? 'held' : 'failed'}`, id: `analysis-${a.id}` },
+        h('h3', {}, OPTIMIZER_LABELS[a.id]),
+        h('p', { class: 'headline' }, x.headline),
+        h(
+          'ul',
+          { class: 'checks' },
+          ...x.checks.map((c) =>
+            h(
+              'li',
+              { class: c.held ? 'held' : 'failed' },
+              h(
+                'span',
+                { class: 'mark', 'aria-label': c.held ? 'held' : 'failed' },
+                c.held ? '✓' : '✗',
+              ),
+              ' ',
+              h('strong', {}, c.title),
+              h('br'),
+              c.detail,
+            ),
+          ),
+        ),
+        h('p', { class: 'advice' }, h('strong', {}, 'δ advisor: '), x.advice),
+        h('p', { class: 'basis' }, x.basis),
+      );
+    }),
+  );
+}
+
+playButton.addEventListener('click', () => {
+  wantPlay = !wantPlay;
+  if (store.ready) post({ type: wantPlay ? 'play' : 'pause', runId });
+  renderSoon();
+});
+byId('step').addEventListener('click', () => {
+  wantPlay = false;
+  if (store.ready) post({ type: 'step', runId, count: 1 });
+  renderSoon();
+});
+byId('reset').addEventListener('click', () => {
+  wantPlay = false;
+  startRun();
+});
+byId('share').addEventListener('click', async () => {
+  shareUrl.value = location.href;
+  try {
+    await navigator.clipboard.writeText(location.href);
+    status.textContent = 'Link copied: it reproduces this run (settings and seed).';
+  } catch {
+    shareUrl.select();
+    status.textContent = 'Copy the selected link from the “Link to this run” field.';
+  }
+});
+byId('export-weights').addEventListener('click', () => post({ type: 'weights', runId }));
+byId('export-log').addEventListener('click', () => post({ type: 'history', runId }));
+form.csvInput.addEventListener('change', () => void onCsvChosen());
+window.addEventListener('hashchange', () => {
+  const next = settingsFromHash(location.hash);
+  if (!sameSettings(next.settings, settings)) {
+    wantPlay = false;
+    applySettings(next.settings, next.issues);
+  }
+});
+
+/** For the end-to-end tests and the benchmark (read-only views of the page's state). */
+(globalThis as { __deltaclip?: unknown }).__deltaclip = {
+  snapshot: () => store.snapshot(location.href),
+  chartsDrawn: () => charts?.drawn() ?? false,
+  settings: () => settings,
+};
+
+const initial = settingsFromHash(location.hash);
+applySettings(initial.settings, initial.issues);
+
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  // Offline once loaded: the service worker caches every file of the build (see vite.config.ts).
+  navigator.serviceWorker.register('./sw.js').catch(() => undefined);
+}

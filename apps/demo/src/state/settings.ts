@@ -1,0 +1,128 @@
+/**
+ * Every setting of the playground, with its default and its allowed range. The URL state
+ * (url-state.ts) is these settings and nothing else, so a URL reproduces a run.
+ */
+
+/** 2-D classification sets of @deltaclip/datasets. */
+export const CLASSIFICATION_SETS = ['circle', 'xor', 'spiral', 'gaussians'] as const;
+/** 2-D regression surfaces of @deltaclip/datasets. */
+export const SURFACE_SETS = ['plane', 'bowl', 'saddle', 'sine', 'ripple'] as const;
+/** Real tables bundled with @deltaclip/datasets. */
+export const BUNDLED_SETS = ['cars', 'penguins'] as const;
+export const DATASETS = [...CLASSIFICATION_SETS, ...SURFACE_SETS, ...BUNDLED_SETS, 'csv'] as const;
+export type DatasetName = (typeof DATASETS)[number];
+
+export const ACTIVATIONS = [
+  'relu',
+  'tanh',
+  'sigmoid',
+  'gelu',
+  'leakyRelu',
+  'softplus',
+  'linear',
+] as const;
+export type ActivationName = (typeof ACTIVATIONS)[number];
+
+export const PARAMETERIZATIONS = ['standard', 'ntk'] as const;
+export type ParameterizationName = (typeof PARAMETERIZATIONS)[number];
+
+export const LOSSES = ['square', 'cross-entropy'] as const;
+export type LossName = (typeof LOSSES)[number];
+
+/** The optimizers that can race, in display order. */
+export const OPTIMIZER_IDS = ['sgd', 'adam', 'gclip', 'dgclip'] as const;
+export type OptimizerId = (typeof OPTIMIZER_IDS)[number];
+
+export const OPTIMIZER_LABELS: Readonly<Record<OptimizerId, string>> = {
+  sgd: 'SGD',
+  adam: 'Adam',
+  gclip: 'GClip',
+  dgclip: 'δ-GClip',
+};
+
+export const BACKENDS = ['auto', 'wasm', 'cpu'] as const;
+export type BackendSetting = (typeof BACKENDS)[number];
+
+export interface OptimizerParams {
+  /** Learning rate eta. */
+  readonly eta: number;
+  /** Clipping threshold gamma (GClip, δ-GClip). */
+  readonly gamma: number;
+  /** Floor delta (δ-GClip). */
+  readonly delta: number;
+}
+
+export interface Settings {
+  readonly dataset: DatasetName;
+  /** Points of a synthetic set. */
+  readonly samples: number;
+  /** Noise of a synthetic set (classification: coordinate noise; surfaces: target noise). */
+  readonly noise: number;
+  /** Fraction of the samples held out as the test split. */
+  readonly testFraction: number;
+  /** Hidden layers. */
+  readonly depth: number;
+  /** Units per hidden layer. */
+  readonly width: number;
+  readonly activation: ActivationName;
+  readonly parameterization: ParameterizationName;
+  /** Regression always uses the square loss. */
+  readonly loss: LossName;
+  /** Samples per step; 0 is the full batch (plain gradient descent, the theory's setting). */
+  readonly batchSize: number;
+  /** The optimizers raced, in order, at least one. */
+  readonly optimizers: readonly OptimizerId[];
+  readonly params: Readonly<Record<OptimizerId, OptimizerParams>>;
+  /** Seed of the data, the split, the initial weights and the batch order. */
+  readonly seed: number;
+  /** Full-batch losses and mu_t are measured every this many steps. */
+  readonly evalEvery: number;
+  readonly backend: BackendSetting;
+  /** The target column of an uploaded CSV (empty: the last column). */
+  readonly csvTarget: string;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  dataset: 'spiral',
+  samples: 400,
+  noise: 0.03,
+  testFraction: 0.2,
+  depth: 2,
+  width: 64,
+  activation: 'relu',
+  parameterization: 'standard',
+  loss: 'square',
+  batchSize: 32,
+  optimizers: ['gclip', 'dgclip'],
+  params: {
+    sgd: { eta: 0.1, gamma: 0.25, delta: 0 },
+    adam: { eta: 0.01, gamma: 0.25, delta: 0 },
+    gclip: { eta: 1, gamma: 0.25, delta: 0 },
+    dgclip: { eta: 1, gamma: 0.25, delta: 0.1 },
+  },
+  seed: 1,
+  evalEvery: 10,
+  backend: 'auto',
+  csvTarget: '',
+};
+
+/** Whether a data set is a regression task (square loss only). */
+export function isRegression(dataset: DatasetName): boolean {
+  return (SURFACE_SETS as readonly string[]).includes(dataset) || dataset === 'cars';
+}
+
+/** Whether a data set is generated from the settings alone (so its URL reproduces it). */
+export function isSynthetic(dataset: DatasetName): boolean {
+  return (
+    (CLASSIFICATION_SETS as readonly string[]).includes(dataset) ||
+    (SURFACE_SETS as readonly string[]).includes(dataset)
+  );
+}
+
+/** Which parameters an optimizer takes. */
+export const OPTIMIZER_PARAMS: Readonly<Record<OptimizerId, readonly (keyof OptimizerParams)[]>> = {
+  sgd: ['eta'],
+  adam: ['eta'],
+  gclip: ['eta', 'gamma'],
+  dgclip: ['eta', 'gamma', 'delta'],
+};

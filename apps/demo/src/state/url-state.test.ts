@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ACTIVATIONS,
+  BACKENDS,
+  DATASETS,
+  DEFAULT_SETTINGS,
+  isRegression,
+  LOSSES,
+  OPTIMIZER_IDS,
+  PARAMETERIZATIONS,
+  type Settings,
+} from './settings.js';
+import { decodeSettings, encodeSettings, sameSettings } from './url-state.js';
+
+/** A small seeded generator (mulberry32), so the random settings are the same on every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomSettings(r: () => number): Settings {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const dataset = pick(DATASETS);
+  const optimizers = OPTIMIZER_IDS.filter(() => r() < 0.5);
+  const param = () => ({ eta: 1e-4 + r() * 5, gamma: 1e-3 + r() * 100, delta: r() });
+  return {
+    dataset,
+    samples: 20 + Math.floor(r() * 4981),
+    noise: r(),
+    testFraction: r() * 0.5,
+    depth: Math.floor(r() * 7),
+    width: 1 + Math.floor(r() * 256),
+    activation: pick(ACTIVATIONS),
+    parameterization: pick(PARAMETERIZATIONS),
+    loss: isRegression(dataset) ? 'square' : pick(LOSSES),
+    batchSize: Math.floor(r() * 10_001),
+    optimizers: optimizers.length > 0 ? optimizers : ['dgclip'],
+    params: { sgd: param(), adam: param(), gclip: param(), dgclip: param() },
+    seed: Math.floor(r() * 2 ** 31),
+    evalEvery: 1 + Math.floor(r() * 1000),
+    backend: pick(BACKENDS),
+    csvTarget: r() < 0.5 ? '' : `col ${Math.floor(r() * 9)}, "odd" & = # %`,
+  };
+}
+
+/** What decoding keeps of the parameters: only those the URL carries (eta; gamma; delta). */
+function carried(s: Settings): Settings {
+  const d = DEFAULT_SETTINGS.params;
+  return {
+    ...s,
+    params: {
+      sgd: { ...d.sgd, eta: s.params.sgd.eta },
+      adam: { ...d.adam, eta: s.params.adam.eta },
+      gclip: { ...d.gclip, eta: s.params.gclip.eta, gamma: s.params.gclip.gamma },
+      dgclip: s.params.dgclip,
+    },
+  };
+}
+
+describe('URL state', () => {
+  it('round-trips the defaults, and an empty hash is the defaults', () => {
+    const hash = encodeSettings(DEFAULT_SETTINGS);
+    expect(decodeSettings(hash)).toEqual({ settings: DEFAULT_SETTINGS, issues: [] });
+    expect(decodeSettings(`#${hash}`).settings).toEqual(DEFAULT_SETTINGS);
+    expect(decodeSettings('')).toEqual({ settings: DEFAULT_SETTINGS, issues: [] });
+  });
+
+  it('writes a readable hash with every setting', () => {
+    expect(encodeSettings(DEFAULT_SETTINGS)).toBe(
+      'v=1&data=spiral&n=400&noise=0.03&test=0.2&depth=2&width=64&act=relu&param=standard&loss=square&batch=32&opt=gclip,dgclip&sgd.eta=0.1&adam.eta=0.01&gclip.eta=1&gclip.gamma=0.25&dgclip.eta=1&dgclip.gamma=0.25&dgclip.delta=0.1&seed=1&eval=10&backend=auto',
+    );
+  });
+
+  it('round-trips 500 random settings exactly (numbers bit for bit)', () => {
+    const r = rng(7);
+    for (let i = 0; i < 500; i++) {
+      const s = carried(randomSettings(r));
+      const decoded = decodeSettings(encodeSettings(s));
+      expect(decoded.issues).toEqual([]);
+      expect(decoded.settings).toEqual(s);
+      expect(sameSettings(decoded.settings, s)).toBe(true);
+    }
+  });
+
+  it('keeps awkward floats exact', () => {
+    const s: Settings = {
+      ...DEFAULT_SETTINGS,
+      noise: 0.1 + 0.2,
+      params: {
+        ...DEFAULT_SETTINGS.params,
+        dgclip: { eta: 1 / 3, gamma: 5e-324 * 1e300, delta: Math.PI / 10 },
+      },
+    };
+    const back = decodeSettings(encodeSettings(s)).settings;
+    expect(back.noise).toBe(0.30000000000000004);
+    expect(back.params.dgclip).toEqual(s.params.dgclip);
+  });
+
+  it('reports each bad value with the RangeError of core, and keeps the default for it', () => {
+    const { settings, issues } = decodeSettings(
+      'data=moons&width=0&dgclip.delta=2&gclip.gamma=-1&seed=1.5&n=&opt=sgd,lbfgs&batch=abc',
+    );
+    expect(issues).toEqual([
+      `Link setting data must be one of 'circle', 'xor', 'spiral', 'gaussians', 'plane', 'bowl', 'saddle', 'sine', 'ripple', 'cars', 'penguins', 'csv' (got "moons"); the default was used.`,
+      'Link setting n must be a number (got ""); the default was used.',
+      'Link setting width must be an integer >= 1 (got 0); the default was used.',
+      'Link setting batch must be a number (got "abc"); the default was used.',
+      `Link setting opt must be one of 'sgd', 'adam', 'gclip', 'dgclip' (got "lbfgs"); the default was used.`,
+      'Link setting gclip.gamma must be > 0 (got -1); the default was used.',
+      'Link setting dgclip.delta must be in [0, 1] (got 2); the default was used.',
+      'Link setting seed must be an integer >= 0 (got 1.5); the default was used.',
+    ]);
+    expect(settings).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('checks upper bounds too', () => {
+    expect(decodeSettings('depth=7&sgd.eta=101&test=0.6').issues).toEqual([
+      'Link setting test must be in [0, 0.5] (got 0.6); the default was used.',
+      'Link setting depth must be in [0, 6] (got 7); the default was used.',
+      'Link setting sgd.eta must be in [0, 100] (got 101); the default was used.',
+    ]);
+  });
+
+  it('names unknown keys and other versions, and forces the square loss on regression sets', () => {
+    const { settings, issues } = decodeSettings('v=2&data=cars&loss=cross-entropy&colour=red');
+    expect(issues).toEqual([
+      'This link uses URL state version 2; this page reads version 1, so some settings may differ.',
+      `Unknown setting 'colour' in the link was ignored.`,
+      'The cars set is a regression task: the square loss is used instead of cross-entropy.',
+    ]);
+    expect(settings.dataset).toBe('cars');
+    expect(settings.loss).toBe('square');
+  });
+
+  it('puts optimizers in display order without repeats', () => {
+    expect(decodeSettings('opt=dgclip,sgd,dgclip, adam').settings.optimizers).toEqual([
+      'sgd',
+      'adam',
+      'dgclip',
+    ]);
+    expect(decodeSettings('opt=').issues).toEqual([
+      'Link setting opt must name at least one optimizer of sgd, adam, gclip, dgclip (got ""); the default was used.',
+    ]);
+  });
+
+  it('decodes on top of given settings (what the form does)', () => {
+    const current: Settings = { ...DEFAULT_SETTINGS, seed: 42, width: 8 };
+    const { settings } = decodeSettings('width=0&depth=3', current);
+    expect(settings).toEqual({ ...current, depth: 3 });
+    expect(current.depth).toBe(DEFAULT_SETTINGS.depth); // not mutated
+  });
+
+  it('leaves out an empty CSV target and escapes a named one', () => {
+    expect(encodeSettings(DEFAULT_SETTINGS)).not.toContain('target=');
+    const s = { ...DEFAULT_SETTINGS, dataset: 'csv' as const, csvTarget: 'a&b=c #1' };
+    const hash = encodeSettings(s);
+    expect(hash).toContain('target=a%26b%3Dc%20%231');
+    expect(decodeSettings(hash).settings.csvTarget).toBe('a&b=c #1');
+  });
+});

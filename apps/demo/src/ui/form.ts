@@ -1,0 +1,313 @@
+/**
+ * The settings form. Each control stands for one key of the URL state, so the form reads into
+ * URL parameters and url-state.ts does all parsing and checking; labels on every control, native
+ * inputs only (keyboard-operable as they are).
+ */
+import {
+  ACTIVATIONS,
+  BACKENDS,
+  BUNDLED_SETS,
+  CLASSIFICATION_SETS,
+  type DatasetName,
+  isRegression,
+  isSynthetic,
+  LOSSES,
+  OPTIMIZER_IDS,
+  OPTIMIZER_LABELS,
+  OPTIMIZER_PARAMS,
+  type OptimizerId,
+  PARAMETERIZATIONS,
+  type Settings,
+  SURFACE_SETS,
+} from '../state/settings.js';
+import { encodeSettings } from '../state/url-state.js';
+import { h } from './dom.js';
+
+const DATASET_LABELS: Readonly<Record<DatasetName, string>> = {
+  circle: 'Circle',
+  xor: 'XOR',
+  spiral: 'Spiral',
+  gaussians: 'Gaussian blobs',
+  plane: 'Plane x1 − 0.5 x2',
+  bowl: 'Bowl x1² + x2²',
+  saddle: 'Saddle x1² − x2²',
+  sine: 'Sine sin(πx1) cos(πx2)',
+  ripple: 'Ripple sin(2π(x1² + x2²))',
+  cars: 'Cars (miles per gallon)',
+  penguins: 'Penguins (species)',
+  csv: 'Uploaded CSV',
+};
+
+const ACTIVATION_LABELS: Readonly<Record<string, string>> = {
+  relu: 'ReLU',
+  tanh: 'tanh',
+  sigmoid: 'sigmoid',
+  gelu: 'GELU',
+  leakyRelu: 'leaky ReLU',
+  softplus: 'softplus',
+  linear: 'linear',
+};
+
+const PARAM_LABELS = {
+  eta: 'η (learning rate)',
+  gamma: 'γ (clip threshold)',
+  delta: 'δ (floor)',
+} as const;
+
+function select(
+  id: string,
+  key: string,
+  options: readonly (readonly [string, string])[],
+): HTMLSelectElement {
+  return h(
+    'select',
+    { id, name: key, 'data-key': key },
+    ...options.map(([value, text]) => h('option', { value }, text)),
+  );
+}
+
+function numberInput(
+  id: string,
+  key: string,
+  attrs: Record<string, string> = {},
+): HTMLInputElement {
+  return h('input', {
+    id,
+    name: key,
+    'data-key': key,
+    type: 'number',
+    inputmode: 'decimal',
+    step: 'any',
+    ...attrs,
+  });
+}
+
+function field(label: string, control: HTMLElement, help?: string): HTMLElement {
+  const helpId = help ? `${control.id}-help` : undefined;
+  if (helpId) control.setAttribute('aria-describedby', helpId);
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: control.id }, label),
+    control,
+    help ? h('small', { id: helpId, class: 'help' }, help) : null,
+  );
+}
+
+export class SettingsForm {
+  readonly element: HTMLFormElement;
+  readonly csvInput: HTMLInputElement;
+  readonly csvTarget: HTMLSelectElement;
+  private readonly controls: (HTMLInputElement | HTMLSelectElement)[] = [];
+  private readonly optimizerBoxes = new Map<OptimizerId, HTMLInputElement>();
+  private readonly dataset: HTMLSelectElement;
+  private readonly loss: HTMLSelectElement;
+
+  constructor(onChange: () => void) {
+    this.dataset = h(
+      'select',
+      { id: 'dataset', name: 'data', 'data-key': 'data' },
+      h(
+        'optgroup',
+        { label: '2-D classification' },
+        ...CLASSIFICATION_SETS.map((d) => h('option', { value: d }, DATASET_LABELS[d])),
+      ),
+      h(
+        'optgroup',
+        { label: '2-D regression' },
+        ...SURFACE_SETS.map((d) => h('option', { value: d }, DATASET_LABELS[d])),
+      ),
+      h(
+        'optgroup',
+        { label: 'Real data' },
+        ...BUNDLED_SETS.map((d) => h('option', { value: d }, DATASET_LABELS[d])),
+      ),
+      h(
+        'optgroup',
+        { label: 'Your data' },
+        h('option', { value: 'csv', disabled: true }, DATASET_LABELS.csv),
+      ),
+    );
+    this.csvInput = h('input', {
+      id: 'csv-file',
+      type: 'file',
+      accept: '.csv,.tsv,text/csv,text/tab-separated-values',
+    });
+    this.csvTarget = select('csv-target', 'target', []);
+    this.loss = select(
+      'loss',
+      'loss',
+      LOSSES.map((l) => [l, l] as const),
+    );
+    const data = h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Data'),
+      field('Data set', this.dataset),
+      field(
+        'Points',
+        numberInput('samples', 'n', { min: '20', max: '5000', step: '1' }),
+        'synthetic sets',
+      ),
+      field(
+        'Noise',
+        numberInput('noise', 'noise', { min: '0', max: '1', step: '0.01' }),
+        'synthetic sets',
+      ),
+      field('Test fraction', numberInput('test', 'test', { min: '0', max: '0.5', step: '0.05' })),
+      field(
+        'Upload CSV',
+        this.csvInput,
+        'header row first; last column is the target unless you choose another',
+      ),
+      h(
+        'div',
+        { id: 'csv-target-field', class: 'field', hidden: true },
+        h('label', { for: 'csv-target' }, 'Target column'),
+        this.csvTarget,
+      ),
+      h('p', { id: 'csv-error', class: 'error', role: 'alert' }),
+    );
+    const network = h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Network (MLP)'),
+      field('Hidden layers', numberInput('depth', 'depth', { min: '0', max: '6', step: '1' })),
+      field('Width', numberInput('width', 'width', { min: '1', max: '256', step: '1' })),
+      field(
+        'Activation',
+        select(
+          'activation',
+          'act',
+          ACTIVATIONS.map((a) => [a, ACTIVATION_LABELS[a] ?? a] as const),
+        ),
+      ),
+      field(
+        'Parameterization',
+        select(
+          'parameterization',
+          'param',
+          PARAMETERIZATIONS.map((p) => [p, p === 'ntk' ? 'NTK' : 'standard'] as const),
+        ),
+      ),
+    );
+    const training = h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Training'),
+      field('Loss', this.loss, 'square is the theory’s; regression always uses it'),
+      field(
+        'Batch size',
+        numberInput('batch', 'batch', { min: '0', step: '1' }),
+        '0 = full batch (plain gradient descent, the theory’s setting)',
+      ),
+      field(
+        'Seed',
+        numberInput('seed', 'seed', { min: '0', step: '1' }),
+        'data, split, initial weights and batch order',
+      ),
+      field(
+        'Measure every',
+        numberInput('eval-every', 'eval', { min: '1', max: '1000', step: '1' }),
+        'steps between full-batch loss and μ_t',
+      ),
+      field(
+        'Backend',
+        select(
+          'backend',
+          'backend',
+          BACKENDS.map((b) => [b, b] as const),
+        ),
+        'auto: WASM, or cpu where WASM cannot start',
+      ),
+    );
+    const optimizers = h(
+      'fieldset',
+      { class: 'optimizers' },
+      h('legend', {}, 'Optimizers to race'),
+    );
+    for (const id of OPTIMIZER_IDS) {
+      const box = h('input', { id: `opt-${id}`, type: 'checkbox', value: id });
+      this.optimizerBoxes.set(id, box);
+      const group = h(
+        'div',
+        { class: `optimizer optimizer-${id}`, role: 'group', 'aria-labelledby': `opt-${id}-label` },
+        h(
+          'div',
+          { class: 'check' },
+          box,
+          h('label', { for: `opt-${id}`, id: `opt-${id}-label` }, `Race ${OPTIMIZER_LABELS[id]}`),
+        ),
+        ...OPTIMIZER_PARAMS[id].map((p) =>
+          field(
+            `${OPTIMIZER_LABELS[id]} ${PARAM_LABELS[p]}`,
+            numberInput(
+              `${id}-${p}`,
+              `${id}.${p}`,
+              p === 'delta' ? { min: '0', max: '1' } : { min: '0' },
+            ),
+          ),
+        ),
+      );
+      optimizers.append(group);
+    }
+    this.element = h(
+      'form',
+      { id: 'settings', 'aria-label': 'Settings' },
+      data,
+      network,
+      training,
+      optimizers,
+    );
+    this.element.addEventListener('submit', (e) => e.preventDefault());
+    for (const control of this.element.querySelectorAll<HTMLInputElement | HTMLSelectElement>(
+      '[data-key]',
+    )) {
+      this.controls.push(control);
+      control.addEventListener('change', onChange);
+    }
+    for (const box of this.optimizerBoxes.values()) box.addEventListener('change', onChange);
+  }
+
+  /** Show `settings` in the controls. */
+  show(settings: Settings, csvColumns: readonly string[] | null): void {
+    const params = new URLSearchParams(encodeSettings(settings));
+    const csvOption = this.dataset.querySelector<HTMLOptionElement>('option[value="csv"]')!;
+    csvOption.disabled = csvColumns === null;
+    if (csvColumns !== null) {
+      this.csvTarget.replaceChildren(...csvColumns.map((c) => h('option', { value: c }, c)));
+    }
+    for (const control of this.controls) {
+      const key = control.dataset.key!;
+      if (key === 'target') {
+        const target = settings.csvTarget || (csvColumns?.[csvColumns.length - 1] ?? '');
+        control.value = target;
+        continue;
+      }
+      const value = params.get(key);
+      if (value !== null) control.value = value;
+    }
+    for (const [id, box] of this.optimizerBoxes) box.checked = settings.optimizers.includes(id);
+    const synthetic = isSynthetic(settings.dataset);
+    for (const id of ['samples', 'noise']) {
+      (this.element.querySelector(`#${id}`) as HTMLInputElement).disabled = !synthetic;
+    }
+    const regression = isRegression(settings.dataset);
+    this.loss.disabled = regression;
+    (this.element.querySelector('#csv-target-field') as HTMLElement).hidden =
+      settings.dataset !== 'csv';
+  }
+
+  /** The controls as URL parameters (url-state.ts decodes and checks them). */
+  read(): URLSearchParams {
+    const params = new URLSearchParams();
+    for (const control of this.controls) {
+      const key = control.dataset.key!;
+      if (key === 'target' && this.dataset.value !== 'csv') continue;
+      params.set(key, control.value);
+    }
+    const chosen = OPTIMIZER_IDS.filter((id) => this.optimizerBoxes.get(id)!.checked);
+    params.set('opt', chosen.join(','));
+    return params;
+  }
+}

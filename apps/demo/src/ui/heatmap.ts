@@ -1,0 +1,147 @@
+/**
+ * The decision boundary (classification) or the learnt surface (regression) of a 2-D set, drawn
+ * on a canvas from the model's outputs on a grid, with the data points on top.
+ */
+import type { RaceSummary } from '../worker/protocol.js';
+
+export type Rgb = readonly [number, number, number];
+
+/** Class colours (the first two are TensorFlow Playground's orange and blue). */
+export const CLASS_COLORS: readonly Rgb[] = [
+  [245, 147, 34],
+  [8, 119, 189],
+  [46, 160, 67],
+  [190, 60, 160],
+  [120, 90, 40],
+  [220, 50, 50],
+  [90, 90, 90],
+  [0, 160, 160],
+];
+
+const WHITE: Rgb = [255, 255, 255];
+
+function mix(a: Rgb, b: Rgb, t: number): Rgb {
+  return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
+}
+
+export function classColor(k: number): Rgb {
+  return CLASS_COLORS[k % CLASS_COLORS.length]!;
+}
+
+/**
+ * Predicted class and confidence in [0, 1] of one grid cell from its K outputs: probabilities
+ * (cross-entropy: (p_max - 1/K) / (1 - 1/K)) or raw outputs fitted to one-hot targets (square
+ * loss: the margin between the two largest, clipped to [0, 1]).
+ */
+export function cellClass(
+  outputs: ArrayLike<number>,
+  offset: number,
+  k: number,
+  probabilities: boolean,
+): { readonly label: number; readonly confidence: number } {
+  let best = 0;
+  let second = Number.NEGATIVE_INFINITY;
+  let label = 0;
+  best = outputs[offset]!;
+  for (let c = 1; c < k; c++) {
+    const v = outputs[offset + c]!;
+    if (v > best) {
+      second = best;
+      best = v;
+      label = c;
+    } else if (v > second) {
+      second = v;
+    }
+  }
+  let confidence: number;
+  if (probabilities) confidence = (best - 1 / k) / (1 - 1 / k);
+  else confidence = best - second;
+  if (!Number.isFinite(confidence)) confidence = 0;
+  return { label, confidence: Math.min(1, Math.max(0, confidence)) };
+}
+
+/** Diverging colour for a regression value t in [0, 1] (blue, white, orange). */
+export function valueColor(t: number): Rgb {
+  const u = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0.5));
+  return u < 0.5
+    ? mix(CLASS_COLORS[1]!, WHITE, u * 2)
+    : mix(WHITE, CLASS_COLORS[0]!, (u - 0.5) * 2);
+}
+
+/** RGBA pixels of the grid (size x size, row-major from the top-left). */
+export function heatmapPixels(
+  summary: RaceSummary,
+  outputs: Float32Array,
+): Uint8ClampedArray<ArrayBuffer> {
+  const n = summary.gridSize;
+  const pixels = new Uint8ClampedArray(new ArrayBuffer(n * n * 4));
+  const k = summary.outputSize;
+  const [lo, hi] = summary.targetRange ?? [0, 1];
+  for (let i = 0; i < n * n; i++) {
+    let rgb: Rgb;
+    if (summary.task === 'classification') {
+      const { label, confidence } = cellClass(outputs, i * k, k, summary.loss === 'cross-entropy');
+      rgb = mix(WHITE, classColor(label), 0.15 + 0.6 * confidence);
+    } else {
+      rgb = valueColor(hi > lo ? (outputs[i * k]! - lo) / (hi - lo) : 0.5);
+    }
+    pixels[4 * i] = rgb[0];
+    pixels[4 * i + 1] = rgb[1];
+    pixels[4 * i + 2] = rgb[2];
+    pixels[4 * i + 3] = 255;
+  }
+  return pixels;
+}
+
+function css(rgb: Rgb): string {
+  return `rgb(${Math.round(rgb[0])}, ${Math.round(rgb[1])}, ${Math.round(rgb[2])})`;
+}
+
+/** Draw the heatmap and the points on `canvas` (its size in device pixels is kept square). */
+export function drawHeatmap(
+  canvas: HTMLCanvasElement,
+  summary: RaceSummary,
+  outputs: Float32Array | undefined,
+): void {
+  const ctx = canvas.getContext('2d');
+  const plane = summary.plane;
+  if (ctx === null || plane === null) return;
+  const size = canvas.width;
+  ctx.clearRect(0, 0, size, canvas.height);
+  if (outputs !== undefined) {
+    const n = summary.gridSize;
+    const grid = new OffscreenCanvas(n, n);
+    grid.getContext('2d')!.putImageData(new ImageData(heatmapPixels(summary, outputs), n, n), 0, 0);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(grid, 0, 0, size, canvas.height);
+  }
+  const toX = (x: number) => ((x - plane.x[0]) / (plane.x[1] - plane.x[0])) * size;
+  const toY = (y: number) => ((plane.y[1] - y) / (plane.y[1] - plane.y[0])) * canvas.height;
+  const [lo, hi] = summary.targetRange ?? [0, 1];
+  const dot = (points: { x: Float32Array; y: Float32Array }, hollow: boolean) => {
+    const r = Math.max(2, size / 110);
+    for (let i = 0; i < points.y.length; i++) {
+      const color =
+        summary.task === 'classification'
+          ? classColor(points.y[i]!)
+          : valueColor(hi > lo ? (points.y[i]! - lo) / (hi - lo) : 0.5);
+      ctx.beginPath();
+      ctx.arc(toX(points.x[2 * i]!), toY(points.x[2 * i + 1]!), r, 0, 2 * Math.PI);
+      if (hollow) {
+        ctx.strokeStyle = css(color);
+        ctx.lineWidth = 1.5;
+        ctx.stroke();
+      } else {
+        ctx.fillStyle = css(color);
+        ctx.fill();
+        ctx.strokeStyle = 'rgba(255,255,255,0.9)';
+        ctx.lineWidth = 0.75;
+        ctx.stroke();
+      }
+    }
+  };
+  if (summary.points) {
+    dot(summary.points.train, false);
+    if (summary.points.test) dot(summary.points.test, true);
+  }
+}

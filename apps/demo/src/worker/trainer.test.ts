@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, type Settings } from '../state/settings.js';
+import type { FromWorker } from './protocol.js';
+import { Trainer } from './trainer.js';
+
+const settings: Settings = { ...DEFAULT_SETTINGS, samples: 100, depth: 1, width: 8, evalEvery: 5 };
+
+function harness() {
+  const messages: FromWorker[] = [];
+  let waiting: { test: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void } | null = null;
+  const trainer = new Trainer({
+    post: (m) => {
+      messages.push(m);
+      if (waiting?.test(m)) {
+        waiting.resolve(m);
+        waiting = null;
+      }
+    },
+    defer: (f) => setTimeout(f, 0),
+    now: () => performance.now(),
+  });
+  const next = (test: (m: FromWorker) => boolean) =>
+    new Promise<FromWorker>((resolve) => {
+      const found = messages.find(test);
+      if (found) resolve(found);
+      else waiting = { test, resolve };
+    });
+  return { trainer, messages, next };
+}
+
+let trainers: Trainer[] = [];
+afterEach(() => {
+  for (const t of trainers) t.dispose();
+  trainers = [];
+});
+
+describe('Trainer', () => {
+  it('prepares a race, steps it, plays and pauses, in order', async () => {
+    const { trainer, messages, next } = harness();
+    trainers.push(trainer);
+    await trainer.receive({ type: 'init', runId: 1, settings });
+    const ready = messages[0]!;
+    if (ready.type !== 'ready') throw new Error(`expected ready, got ${ready.type}`);
+    expect(ready.summary).toMatchObject({
+      dataset: 'spiral',
+      trainSize: 80,
+      testSize: 20,
+      task: 'classification',
+      gridSize: 48,
+    });
+    expect(ready.summary.points!.train.x).toHaveLength(160);
+    expect(ready.progress.update.step).toBe(0);
+    expect(ready.progress.heatmaps!.gclip).toHaveLength(48 * 48 * 2);
+    expect(ready.progress.update.evals.dgclip).toHaveLength(1);
+
+    await trainer.receive({ type: 'step', runId: 1, count: 3 });
+    const stepped = messages.at(-1)!;
+    expect(stepped.type === 'progress' && stepped.progress.update.step).toBe(3);
+    expect(
+      stepped.type === 'progress' && stepped.progress.update.telemetry.gclip!.map((t) => t.step),
+    ).toEqual([0, 1, 2]);
+
+    void trainer.receive({ type: 'play', runId: 1 });
+    await next((m) => m.type === 'progress' && m.progress.running && m.progress.update.step > 20);
+    await trainer.receive({ type: 'pause', runId: 1 });
+    const paused = messages.at(-1)!;
+    if (paused.type !== 'progress') throw new Error('expected progress');
+    expect(paused.progress.running).toBe(false);
+    const stoppedAt = paused.progress.update.step;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(messages.at(-1)).toBe(paused); // nothing ran after the pause
+    // Every step's telemetry arrived exactly once.
+    const steps = messages
+      .flatMap((m) =>
+        m.type === 'progress' || m.type === 'ready'
+          ? (m.progress.update.telemetry.dgclip ?? [])
+          : [],
+      )
+      .map((t) => t.step);
+    expect(steps).toEqual(Array.from({ length: stoppedAt }, (_, i) => i));
+  });
+
+  it('ignores messages of an old run and keeps the previous race when new data cannot be built', async () => {
+    const { trainer, messages } = harness();
+    trainers.push(trainer);
+    await trainer.receive({ type: 'init', runId: 1, settings });
+    await trainer.receive({ type: 'init', runId: 2, settings: { ...settings, dataset: 'csv' } });
+    expect(messages.at(-1)).toEqual({
+      type: 'error',
+      runId: 2,
+      message: 'the csv data set needs an uploaded file: choose one with "Upload CSV"',
+    });
+    const count = messages.length;
+    await trainer.receive({ type: 'step', runId: 2, count: 1 });
+    expect(messages.length).toBe(count); // run 2 never started
+    await trainer.receive({ type: 'step', runId: 1, count: 2 });
+    const m = messages.at(-1)!;
+    expect(m.type === 'progress' && m.progress.update.step).toBe(2);
+  });
+
+  it('checks an uploaded CSV without touching the race', async () => {
+    const { trainer, messages } = harness();
+    trainers.push(trainer);
+    await trainer.receive({
+      type: 'check-csv',
+      requestId: 7,
+      csv: { file: 'bad.csv', text: 'a,b\n1\n' },
+      target: '',
+      test: 0.2,
+      seed: 1,
+    });
+    expect(messages).toEqual([
+      {
+        type: 'csv-check',
+        requestId: 7,
+        verdict: {
+          ok: false,
+          message:
+            'Could not use “bad.csv”: bad.csv at row 1, line 2: expected 2 cells (one per header column), found 1 cell(s). Quote cells that contain commas. The previous data set is kept.',
+        },
+      },
+    ]);
+    const text = [
+      'x,y,label',
+      ...Array.from({ length: 10 }, (_, i) => `${i},${i % 3},${i % 2 ? 'a' : 'b'}`),
+    ].join('\n');
+    await trainer.receive({
+      type: 'check-csv',
+      requestId: 8,
+      csv: { file: 'ok.csv', text },
+      target: '',
+      test: 0.2,
+      seed: 1,
+    });
+    expect(messages.at(-1)).toEqual({
+      type: 'csv-check',
+      requestId: 8,
+      verdict: {
+        ok: true,
+        columns: ['x', 'y', 'label'],
+        target: 'label',
+        task: 'classification',
+        rows: 10,
+      },
+    });
+  });
+
+  it('sends weights and the full history on request', async () => {
+    const { trainer, messages } = harness();
+    trainers.push(trainer);
+    await trainer.receive({ type: 'init', runId: 3, settings });
+    await trainer.receive({ type: 'step', runId: 3, count: 10 });
+    await trainer.receive({ type: 'weights', runId: 3 });
+    const w = messages.at(-1)!;
+    if (w.type !== 'weights') throw new Error('expected weights');
+    expect(w.step).toBe(10);
+    expect(w.weights.gclip!.map((x) => x.name)).toEqual([
+      'dense0/kernel',
+      'dense0/bias',
+      'dense1/kernel',
+      'dense1/bias',
+    ]);
+    await trainer.receive({ type: 'history', runId: 3 });
+    const h = messages.at(-1)!;
+    if (h.type !== 'history') throw new Error('expected history');
+    expect(h.history.dgclip!.telemetry).toHaveLength(10);
+    expect(h.history.dgclip!.evals.map((e) => e.step)).toEqual([0, 5, 10]);
+    expect(h.analyses.map((a) => a.id)).toEqual(['gclip', 'dgclip']);
+  });
+});

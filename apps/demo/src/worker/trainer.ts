@@ -1,0 +1,241 @@
+/**
+ * The training side of the playground, independent of Web Worker plumbing (tested in Node): it
+ * owns one Race, runs it in short slices while playing (so pause, step and reset messages are
+ * handled within a few tens of milliseconds), and posts batches of measurements.
+ */
+import { checkCsv } from '../data/csv-upload.js';
+import { prepareData } from '../data/prepare-data.js';
+import { GRID_SIZE, Race } from '../training/race.js';
+import type { FromWorker, Progress, RaceSummary, ToWorker } from './protocol.js';
+
+/** Longest stretch of training between two looks at the message queue. */
+export const SLICE_MS = 40;
+/** Heatmaps are recomputed at most this often while playing. */
+export const HEATMAP_MS = 250;
+/** Window of the steps-per-second figure. */
+export const RATE_WINDOW_MS = 2000;
+
+export interface TrainerHost {
+  post(message: FromWorker, transfer?: Transferable[]): void;
+  /** Run `f` after pending messages (a macrotask), so a pause can get in between two slices. */
+  defer(f: () => void): void;
+  now(): number;
+}
+
+function summarize(race: Race): RaceSummary {
+  const { data, settings } = race;
+  const arrays = (d: NonNullable<typeof data.test>) => {
+    const { x, y } = d.toArrays();
+    return { x: Float32Array.from(x), y: Float32Array.from(y) };
+  };
+  let targetRange: [number, number] | null = null;
+  if (data.task === 'regression') {
+    const { y } = data.train.toArrays();
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const v of y) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    targetRange = [lo, hi];
+  }
+  return {
+    dataset: data.name,
+    description: data.description,
+    task: data.task,
+    trainSize: data.train.size,
+    testSize: data.test?.size ?? 0,
+    inputSize: data.inputSize,
+    outputSize: data.outputSize,
+    classes: data.classes,
+    featureNames: data.featureNames,
+    parameterCount: race.parameterCount,
+    batchSize:
+      settings.batchSize === 0 ? data.train.size : Math.min(settings.batchSize, data.train.size),
+    loss: data.task === 'regression' ? 'square' : settings.loss,
+    formula: data.formula,
+    plane: data.plane,
+    gridSize: GRID_SIZE,
+    points:
+      data.plane === null
+        ? null
+        : { train: arrays(data.train), test: data.test === null ? null : arrays(data.test) },
+    targetRange,
+  };
+}
+
+export class Trainer {
+  private race: Race | null = null;
+  private runId = -1;
+  private running = false;
+  private queue: Promise<void> = Promise.resolve();
+  private rate: { time: number; step: number }[] = [];
+  private lastHeatmap = 0;
+
+  constructor(private readonly host: TrainerHost) {}
+
+  /** Handle a message from the page; messages are processed one after another. */
+  receive(message: ToWorker): Promise<void> {
+    if (message.type === 'pause' && message.runId === this.runId) {
+      // Takes effect before the next step, without waiting for the queue.
+      this.running = false;
+    }
+    return this.enqueue(() => this.handle(message));
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(task).catch((error: unknown) => {
+      this.running = false;
+      this.host.post({ type: 'error', runId: this.runId, message: errorText(error) });
+    });
+    return this.queue;
+  }
+
+  private async handle(message: ToWorker): Promise<void> {
+    if (message.type === 'check-csv') {
+      const check = checkCsv(message.csv, {
+        target: message.target,
+        test: message.test,
+        seed: message.seed,
+      });
+      this.host.post({
+        type: 'csv-check',
+        requestId: message.requestId,
+        verdict: check.ok
+          ? {
+              ok: true,
+              columns: check.prepared.columns,
+              target: check.prepared.plan.target,
+              task: check.prepared.task,
+              rows: check.prepared.splits.metadata.numSamples,
+            }
+          : { ok: false, message: check.message },
+      });
+      return;
+    }
+    if (message.type === 'init') {
+      this.running = false;
+      // Data first: if it cannot be built, the previous race stays as it was.
+      let data: Awaited<ReturnType<typeof prepareData>>;
+      try {
+        data = await prepareData(message.settings, message.csv);
+      } catch (error) {
+        this.host.post({ type: 'error', runId: message.runId, message: errorText(error) });
+        return;
+      }
+      this.race?.dispose();
+      this.race = null;
+      this.runId = message.runId;
+      this.rate = [];
+      this.race = await Race.create(message.settings, data);
+      const progress = await this.progress(true);
+      this.host.post({ type: 'ready', runId: this.runId, summary: summarize(this.race), progress });
+      return;
+    }
+    if (message.runId !== this.runId || this.race === null) return; // a message for an old run
+    switch (message.type) {
+      case 'play':
+        if (this.running) return;
+        this.running = true;
+        this.rate = [{ time: this.host.now(), step: this.race.step }];
+        this.scheduleSlice();
+        return;
+      case 'pause':
+        this.running = false;
+        this.host.post({
+          type: 'progress',
+          runId: this.runId,
+          progress: await this.progress(true),
+        });
+        return;
+      case 'step':
+        this.running = false;
+        await this.race.advance(message.count);
+        this.host.post({
+          type: 'progress',
+          runId: this.runId,
+          progress: await this.progress(true),
+        });
+        return;
+      case 'weights':
+        this.host.post({
+          type: 'weights',
+          runId: this.runId,
+          step: this.race.step,
+          weights: await this.race.weights(),
+        });
+        return;
+      case 'history':
+        this.host.post({
+          type: 'history',
+          runId: this.runId,
+          step: this.race.step,
+          history: await this.race.history(),
+          analyses: await this.race.analyses(),
+        });
+        return;
+    }
+  }
+
+  private scheduleSlice(): void {
+    const runId = this.runId;
+    this.host.defer(() => {
+      if (this.running && runId === this.runId) void this.enqueue(() => this.slice(runId));
+    });
+  }
+
+  /** Train for about SLICE_MS, post what was measured, and come back after pending messages. */
+  private async slice(runId: number): Promise<void> {
+    const race = this.race;
+    if (!this.running || race === null || runId !== this.runId) return;
+    const t0 = this.host.now();
+    await race.advance(
+      Number.POSITIVE_INFINITY,
+      () => !this.running || this.host.now() - t0 >= SLICE_MS,
+    );
+    const now = this.host.now();
+    this.rate.push({ time: now, step: race.step });
+    while (this.rate.length > 2 && now - this.rate[1]!.time >= RATE_WINDOW_MS) this.rate.shift();
+    const heatmap = now - this.lastHeatmap >= HEATMAP_MS;
+    this.host.post({ type: 'progress', runId, progress: await this.progress(heatmap, false) });
+    if (this.running) this.scheduleSlice();
+  }
+
+  private stepsPerSecond(): number | null {
+    const first = this.rate[0];
+    const last = this.rate[this.rate.length - 1];
+    if (!this.running || first === undefined || last === undefined || last.time <= first.time)
+      return null;
+    return ((last.step - first.step) * 1000) / (last.time - first.time);
+  }
+
+  /** `settled`: after ready, pause or step — everything is recomputed. */
+  private async progress(withHeatmap: boolean, settled = withHeatmap): Promise<Progress> {
+    const race = this.race!;
+    const update = await race.drain();
+    let newBetas = 0;
+    for (const b of Object.values(update.betas)) newBetas += b?.length ?? 0;
+    const heatmaps = withHeatmap ? await race.heatmaps() : null;
+    if (withHeatmap) this.lastHeatmap = this.host.now();
+    // The certificate is re-judged whenever beta was measured again (and when asked for).
+    const analyses = newBetas > 0 || settled ? await race.analyses() : null;
+    return {
+      update,
+      running: this.running,
+      stepsPerSecond: this.stepsPerSecond(),
+      heatmaps,
+      analyses,
+    };
+  }
+
+  dispose(): void {
+    this.running = false;
+    this.race?.dispose();
+    this.race = null;
+  }
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
