@@ -18,7 +18,7 @@ import { createProgress } from '../progress.js';
 import { insightLines, resultsTable, summarizeRun } from '../summary.js';
 import { runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
 
-export const DEFAULT_OPTIMIZER = 'delta-gclip:lr=2,gamma=0.1,delta=0.1';
+export const DEFAULT_OPTIMIZER = 'delta-gclip:lr=2,gamma=0.1,delta=0.2';
 
 export const trainCommand: CommandDef = {
   name: 'train',
@@ -60,7 +60,7 @@ export const trainCommand: CommandDef = {
     'and renamed into place).',
   ],
   examples: [
-    'deltaclip train --optimizer delta-gclip:lr=2,gamma=0.1,delta=0.1 --epochs 300',
+    'deltaclip train --optimizer delta-gclip:lr=2,gamma=0.1,delta=0.2 --epochs 300',
     'deltaclip train --dataset penguins --optimizer adam:lr=0.01 --batch-size 32 --epochs 50 --out runs/penguins',
     'deltaclip train --resume runs/penguins',
   ],
