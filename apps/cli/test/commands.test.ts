@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeIdx } from '@deltaclip/datasets';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from './cli.js';
 
@@ -183,5 +184,54 @@ describe('deltaclip (built CLI as a real process)', () => {
     for (let t = 50; t < losses.length; t += 50)
       expect(losses[t]!).toBeLessThan(0.8 * losses[t - 50]!);
     expect(losses.at(-1)! / losses[0]!).toBeLessThan(0.02);
+  });
+
+  it("reproduce vae-fashion-mnist runs the paper's four optimizers on Fashion-MNIST files from --data-dir", async () => {
+    const dir = join(work, 'fashion');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(dir, { recursive: true });
+    for (const [name, n] of [
+      ['train', 300],
+      ['t10k', 100],
+    ] as const) {
+      const pixels = Uint8Array.from({ length: n * 784 }, (_, i) => (i * 37) % 256);
+      writeFileSync(
+        join(dir, `${name}-images-idx3-ubyte`),
+        encodeIdx('uint8', [n, 28, 28], pixels),
+      );
+      writeFileSync(
+        join(dir, `${name}-labels-idx1-ubyte`),
+        encodeIdx(
+          'uint8',
+          [n],
+          Uint8Array.from({ length: n }, (_, i) => i % 10),
+        ),
+      );
+    }
+    const r = await run([
+      'reproduce',
+      'vae-fashion-mnist',
+      '--data-dir',
+      dir,
+      '--epochs',
+      '1',
+      '--out',
+      join(work, 'vae'),
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as {
+      runs: { label: string; steps: number; finalTestLoss: number }[];
+    };
+    expect(result.runs.map((x) => x.label)).toEqual([
+      'Adam (eta 0.001)',
+      'SGD (eta 0.0001)',
+      'GClip (eta 0.001, gamma 200)',
+      'δ-GClip (eta 0.001, gamma 200, delta 0.1)',
+    ]);
+    for (const x of result.runs) {
+      expect(x.steps).toBe(3); // 300 images, batches of 100
+      expect(Number.isFinite(x.finalTestLoss)).toBe(true);
+    }
   });
 });

@@ -32,6 +32,11 @@ function batchSize(batch: Batch): number {
   return batch.x.shape[0]!;
 }
 
+/** Images [N, h, w, c] as the flat vectors [N, h*w*c] a VAE's loss takes. */
+function flat(x: tf.Tensor): tf.Tensor {
+  return x.rank === 2 ? x : tf.reshape(x, [x.shape[0]!, -1]);
+}
+
 /**
  * Per-sample metric sums for evaluation: `loss` is the per-sample loss in the run's own convention
  * (so a split's average equals the mean-reduced objective; for sum-reduced losses multiply by the
@@ -86,18 +91,16 @@ export function createObjective(spec: LossSpec, options: { seed?: number } = {})
             throw new RangeError(`loss 'vae' needs a VAE model (got '${model.name}')`);
           }
           // Noise seeded by (run seed, step): a resumed run draws exactly the same samples.
-          return model.loss(batch.x, { seed: seed * 1_000_003 + step });
+          return model.loss(flat(batch.x), { seed: seed * 1_000_003 + step });
         },
         metricSums(model, batch) {
           if (!isVae(model)) {
             throw new RangeError(`loss 'vae' needs a VAE model (got '${model.name}')`);
           }
-          const terms = model.lossTerms(batch.x, { seed: seed * 1_000_003 + 999_999_937 });
-          const recon = model.apply(batch.x);
-          const mse = tf.div(
-            tf.sum(tf.square(tf.sub(recon, batch.x))),
-            recon.size / batchSize(batch),
-          );
+          const x = flat(batch.x);
+          const terms = model.lossTerms(x, { seed: seed * 1_000_003 + 999_999_937 });
+          const recon = model.apply(x);
+          const mse = tf.div(tf.sum(tf.square(tf.sub(recon, x))), recon.size / batchSize(batch));
           return {
             loss: terms.loss,
             reconstruction: terms.reconstruction,
