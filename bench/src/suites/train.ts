@@ -60,7 +60,9 @@ async function optimizerThroughput(backend: 'cpu' | 'wasm') {
           optimizer.applyGradients(grads);
           value.dispose();
         });
-      samples.get(name)!.push(throughput(STEPS[backend], step, () => model.variables[0]!.dataSync()));
+      samples
+        .get(name)!
+        .push(throughput(STEPS[backend], step, () => model.variables[0]!.dataSync()));
       optimizer.dispose();
     }
   }
