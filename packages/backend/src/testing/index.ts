@@ -6,3 +6,4 @@ export {
   describeBackendConformance,
   maxRelativeDifference,
 } from './backend-conformance.js';
+export { describeOptimizerKernels } from './optimizer-kernels.js';
