@@ -234,4 +234,56 @@ describe('deltaclip (built CLI as a real process)', () => {
       expect(Number.isFinite(x.finalTestLoss)).toBe(true);
     }
   });
+
+  it('analyze: PL* picture at a checkpoint, with the certificate of the run that wrote it', async () => {
+    const dir = join(work, 'analyzed');
+    const trained = await run([
+      'train',
+      '--epochs',
+      '20',
+      '--analysis-every',
+      '5',
+      '--optimizer',
+      'delta-gclip:lr=2,gamma=0.1,delta=0.2',
+      '--backend',
+      'cpu',
+      '--out',
+      dir,
+    ]);
+    expect(trained.code, trained.stderr).toBe(0);
+    const r = await run([
+      'analyze',
+      '--checkpoint',
+      dir,
+      '--kernel-samples',
+      '16',
+      '--hessian-iterations',
+      '3',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as {
+      position: { step: number };
+      record: {
+        loss: number;
+        mu: number;
+        kernel: { samples: number; lambdaMin: number };
+        hessian: { beta: number };
+        distanceFromInit: number;
+      };
+      insights: string[];
+    };
+    expect(result.position.step).toBe(20);
+    expect(result.record.mu).toBeGreaterThan(0);
+    expect(result.record.kernel.samples).toBe(16);
+    expect(result.record.kernel.lambdaMin).toBeGreaterThan(0);
+    expect(result.record.hessian.beta).toBeGreaterThan(0);
+    expect(result.record.distanceFromInit).toBeGreaterThan(0);
+    expect(result.insights[0]).toMatch(
+      /^δ-GClip \(eta 2, gamma 0\.1, delta 0\.2\): convergence certificate (HOLDS|is VIOLATED)$/,
+    );
+    const bad = await run(['analyze', '--checkpoint', dir, '--model', 'mlp:hidden=8']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--model, --dataset and --loss do not apply with --checkpoint');
+  });
 });

@@ -1,7 +1,7 @@
 import { requireInteger } from '@deltaclip/core';
 import { createPlStarMonitor, type PlStarMonitor, type PlStarRecord } from '@deltaclip/plstar';
-import * as tf from '@tensorflow/tfjs-core';
 import type { Callback, RunContext } from './callbacks.js';
+import { fullBatch } from './full-batch.js';
 import type { AnalysisRecord } from './history.js';
 import type { LossSpec } from './objectives.js';
 import type { Task } from './task.js';
@@ -34,25 +34,18 @@ export function plstarCallback(
   onRecord?: (record: AnalysisRecord) => void,
 ): Callback & { readonly monitor: PlStarMonitor; dispose(): void } {
   const every = requireInteger('analysis.every', spec.every, 1);
-  const { x, y } = task.train.toTensors({ labels: task.labels });
-  const square = loss.kind === 'square';
-  const lossFn = () =>
-    tf.tidy(() => {
-      const sums = task.objective.metricSums(task.model, { x, y });
-      const total = sums.loss!;
-      const scale = square && loss.reduction === 'sum' ? 1 : 1 / task.train.size;
-      return tf.mul(total, scale) as tf.Scalar;
-    });
+  const data = fullBatch(task, loss);
   const monitor = createPlStarMonitor({
     model: task.model,
-    x,
-    y,
-    loss: square
-      ? { reduction: loss.reduction ?? 'mean', half: loss.half ?? false }
-      : { reduction: 'mean', half: false },
-    lossFn,
+    x: data.x,
+    y: data.y,
+    // Not a square loss: no tangent-kernel bound (0 samples), the convention is then unused.
+    loss: data.convention ?? { reduction: 'mean', half: false },
+    lossFn: data.lossFn,
     every,
-    tangentKernelSamples: square ? (spec.tangentKernelSamples ?? Math.min(task.train.size, 32)) : 0,
+    tangentKernelSamples: data.convention
+      ? (spec.tangentKernelSamples ?? Math.min(task.train.size, 32))
+      : 0,
     hessianIterations: spec.hessianIterations ?? 10,
   });
   const observe = async (run: RunContext) => {
@@ -73,7 +66,7 @@ export function plstarCallback(
     onStepEnd: observe,
     dispose() {
       monitor.dispose();
-      tf.dispose([x, y]);
+      data.dispose();
     },
   };
 }

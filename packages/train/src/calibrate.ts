@@ -1,6 +1,7 @@
 import { globalNorm } from '@deltaclip/core';
 import { topHessianEigenvalue } from '@deltaclip/plstar';
 import * as tf from '@tensorflow/tfjs-core';
+import { fullBatch } from './full-batch.js';
 import type { OptimizerSpec } from './optimizers.js';
 import { buildTask, type DatasetLoader, type TaskSpec } from './task.js';
 
@@ -29,15 +30,9 @@ export async function calibrateTheory(
     seed: options.seed ?? 0,
     ...(options.loader ? { loader: options.loader } : {}),
   });
-  const { x, y } = built.train.toTensors({ labels: built.labels });
+  const data = fullBatch(built, task.loss);
+  const { lossFn } = data;
   try {
-    const lossFn = () =>
-      tf.tidy(() => {
-        const sums = built.objective.metricSums(built.model, { x, y });
-        const total = sums.loss!;
-        const sum = task.loss.kind === 'square' && task.loss.reduction === 'sum';
-        return tf.mul(total, sum ? 1 : 1 / built.train.size) as tf.Scalar;
-      });
     const variables = built.model.variables as tf.Variable[];
     const top = await topHessianEigenvalue(lossFn, variables, {
       iterations: options.iterations ?? 20,
@@ -51,7 +46,7 @@ export async function calibrateTheory(
     gradNorm0.dispose();
     return { beta0: top.beta, gradNorm0: g0, learningRate: 0.5 / top.beta, gamma: 0.2 * g0 };
   } finally {
-    tf.dispose([x, y]);
+    data.dispose();
     built.model.dispose();
   }
 }

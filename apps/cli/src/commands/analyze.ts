@@ -2,9 +2,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { useBackend } from '@deltaclip/backend';
 import { analyzePlStar, type PlStarRecord, WeightSnapshot } from '@deltaclip/plstar';
-import { buildTask, parseOptimizerSpec, type RunOutcome, type RunSpec } from '@deltaclip/train';
+import {
+  buildTask,
+  fullBatch,
+  parseOptimizerSpec,
+  type RunOutcome,
+  type RunSpec,
+} from '@deltaclip/train';
 import { loadDatasetNode, readResumeState } from '@deltaclip/train/node';
-import * as tf from '@tensorflow/tfjs-core';
 import { type CommandDef, parseCommand, UsageError } from '../args.js';
 import type { Output } from '../output.js';
 import { insightLines, summarizeRun } from '../summary.js';
@@ -76,26 +81,17 @@ export async function analyze(argv: readonly string[], output: Output): Promise<
         .map((t) => ({ name: t.name, shape: t.shape, values: t.values })),
     );
   }
-  const { x, y } = task.train.toTensors({ labels: task.labels });
-  const loss = spec.task.loss;
-  const square = loss.kind === 'square';
+  const data = fullBatch(task, spec.task.loss);
   let record: PlStarRecord;
   try {
-    const lossFn = () =>
-      tf.tidy(() => {
-        const sums = task.objective.metricSums(task.model, { x, y });
-        const sum = square && loss.reduction === 'sum';
-        return tf.mul(sums.loss!, sum ? 1 : 1 / task.train.size) as tf.Scalar;
-      });
     record = await analyzePlStar({
       model: task.model,
-      x,
-      y,
-      loss: square
-        ? { reduction: loss.reduction ?? 'mean', half: loss.half ?? false }
-        : { reduction: 'mean', half: false },
-      lossFn,
-      tangentKernelSamples: square
+      x: data.x,
+      y: data.y,
+      // Not a square loss: no tangent-kernel bound (0 samples), the convention is then unused.
+      loss: data.convention ?? { reduction: 'mean', half: false },
+      lossFn: data.lossFn,
+      tangentKernelSamples: data.convention
         ? values['kernel-samples'] !== undefined
           ? Number(values['kernel-samples'])
           : Math.min(task.train.size, 64)
@@ -104,7 +100,7 @@ export async function analyze(argv: readonly string[], output: Output): Promise<
       initialWeights: initial,
     });
   } finally {
-    tf.dispose([x, y]);
+    data.dispose();
     initial.dispose();
     task.model.dispose();
   }
