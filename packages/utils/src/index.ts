@@ -1,0 +1,45 @@
+export { DeltaclipError } from './errors.js';
+export {
+  type GradientRegistry,
+  GradientsNotRegisteredError,
+  gradientsRegistered,
+  requireGradients,
+} from './gradients.js';
+export {
+  deriveSeed,
+  permutation,
+  Rng,
+  rngFor,
+  type StreamKey,
+} from './random.js';
+export { formatShape } from './shape.js';
+export {
+  convertMu,
+  describeSquareLoss,
+  HALF_SUM,
+  kernelFactor,
+  MEAN,
+  muFromTangentKernel,
+  REDUCTIONS,
+  type Reduction,
+  SQUARE_LOSS_NAMES,
+  type SquareLossConvention,
+  type SquareLossName,
+  squareLossFromName,
+  squareLossName,
+  squareLossScale,
+  validateSquareLoss,
+} from './square-loss.js';
+export {
+  describeValue,
+  rejectUnknownFields,
+  requireBoolean,
+  requireFiniteNumber,
+  requireInRange,
+  requireInteger,
+  requireIntegerArray,
+  requireNonNegative,
+  requireOneOf,
+  requirePositive,
+  requireSeed,
+} from './validate.js';
