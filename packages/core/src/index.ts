@@ -47,6 +47,7 @@ export {
   SgdOptimizer,
   sgd,
 } from './optimizers/descent.js';
+export { type OptimizerConfig, optimizerFromConfig } from './optimizers/optimizer-from-config.js';
 export {
   GlobalNormClippedOptimizer,
   type GlobalNormClippingOptions,
