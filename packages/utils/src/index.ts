@@ -32,6 +32,7 @@ export {
 } from './square-loss.js';
 export {
   describeValue,
+  InvalidOptionError,
   rejectUnknownFields,
   requireBoolean,
   requireFiniteNumber,

@@ -18,6 +18,7 @@
  * = 2c lambda_min L`.
  */
 import {
+  InvalidOptionError,
   requireFiniteNumber,
   requireInteger,
   requireNonNegative,
@@ -50,14 +51,14 @@ export const MEAN: SquareLossConvention = Object.freeze({ reduction: 'mean', hal
 /** Check a convention object; throws a RangeError naming the bad field. */
 export function validateSquareLoss(loss: unknown, name = 'loss'): SquareLossConvention {
   if (typeof loss !== 'object' || loss === null) {
-    throw new RangeError(
+    throw new InvalidOptionError(
       `${name} must be a square-loss convention like { reduction: 'sum', half: true } (got ${String(loss)})`,
     );
   }
   const { reduction, half } = loss as Partial<SquareLossConvention>;
   requireOneOf(`${name}.reduction`, reduction, REDUCTIONS);
   if (typeof half !== 'boolean') {
-    throw new RangeError(`${name}.half must be true or false (got ${String(half)})`);
+    throw new InvalidOptionError(`${name}.half must be true or false (got ${String(half)})`);
   }
   return { reduction: reduction as Reduction, half };
 }

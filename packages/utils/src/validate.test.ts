@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  InvalidOptionError,
   rejectUnknownFields,
   requireBoolean,
   requireFiniteNumber,
@@ -47,6 +48,20 @@ describe('validation helpers', () => {
     expect(() => requireIntegerArray('hidden', [], 1)).toThrow(
       'hidden must be a non-empty array of integers >= 1 (got [])',
     );
+  });
+
+  it('throw InvalidOptionError, a RangeError that prints as one', () => {
+    let caught: unknown;
+    try {
+      requirePositive('gamma', -1);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(RangeError);
+    expect(InvalidOptionError.is(caught)).toBe(true);
+    expect(String(caught)).toBe('RangeError: gamma must be > 0 (got -1)');
+    expect((caught as InvalidOptionError).code).toBe('INVALID_OPTION');
+    expect(InvalidOptionError.is(new RangeError('internal'))).toBe(false);
   });
 
   it('rejectUnknownFields names the field and the allowed ones', () => {

@@ -1,7 +1,31 @@
 /**
- * Option checks shared by every package. Each throws a RangeError that names the option, the value
- * received and what is allowed, in the house style `RangeError: gamma must be > 0 (got -1)`.
+ * Option checks shared by every package. Each throws an {@link InvalidOptionError} (a RangeError)
+ * that names the option, the value received and what is allowed, in the house style
+ * `RangeError: gamma must be > 0 (got -1)`.
  */
+
+const INVALID_OPTION = Symbol.for('@deltaclip/utils/invalid-option');
+
+/**
+ * A value given by the caller is out of range or of the wrong type. It is a RangeError (and prints
+ * as one), with `code = 'INVALID_OPTION'`, so an app can tell a user's bad value from an internal
+ * bug (a plain RangeError or TypeError): `InvalidOptionError.is(error)`. Throw it for any
+ * user-facing validation, not only through the helpers below.
+ */
+export class InvalidOptionError extends RangeError {
+  override readonly name = 'RangeError';
+  readonly code = 'INVALID_OPTION';
+  readonly [INVALID_OPTION] = true;
+
+  /** Whether `value` is an InvalidOptionError, from any copy of this package. */
+  static is(value: unknown): value is InvalidOptionError {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[INVALID_OPTION] === true
+    );
+  }
+}
 
 /** A value as it appears in an error message: strings quoted, everything else as JSON or text. */
 export function describeValue(value: unknown): string {
@@ -18,27 +42,29 @@ export function describeValue(value: unknown): string {
 
 export function requireFiniteNumber(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new RangeError(`${name} must be a finite number (got ${describeValue(value)})`);
+    throw new InvalidOptionError(`${name} must be a finite number (got ${describeValue(value)})`);
   }
   return value;
 }
 
 export function requirePositive(name: string, value: unknown): number {
   const v = requireFiniteNumber(name, value);
-  if (!(v > 0)) throw new RangeError(`${name} must be > 0 (got ${describeValue(value)})`);
+  if (!(v > 0)) throw new InvalidOptionError(`${name} must be > 0 (got ${describeValue(value)})`);
   return v;
 }
 
 export function requireNonNegative(name: string, value: unknown): number {
   const v = requireFiniteNumber(name, value);
-  if (!(v >= 0)) throw new RangeError(`${name} must be >= 0 (got ${describeValue(value)})`);
+  if (!(v >= 0)) throw new InvalidOptionError(`${name} must be >= 0 (got ${describeValue(value)})`);
   return v;
 }
 
 export function requireInteger(name: string, value: unknown, min: number): number {
   const v = requireFiniteNumber(name, value);
   if (!Number.isInteger(v) || v < min) {
-    throw new RangeError(`${name} must be an integer >= ${min} (got ${describeValue(value)})`);
+    throw new InvalidOptionError(
+      `${name} must be an integer >= ${min} (got ${describeValue(value)})`,
+    );
   }
   return v;
 }
@@ -46,7 +72,7 @@ export function requireInteger(name: string, value: unknown, min: number): numbe
 export function requireInRange(name: string, value: unknown, lo: number, hi: number): number {
   const v = requireFiniteNumber(name, value);
   if (!(v >= lo && v <= hi)) {
-    throw new RangeError(`${name} must be in [${lo}, ${hi}] (got ${describeValue(value)})`);
+    throw new InvalidOptionError(`${name} must be in [${lo}, ${hi}] (got ${describeValue(value)})`);
   }
   return v;
 }
@@ -57,7 +83,7 @@ export function requireOneOf<T extends string>(
   allowed: readonly T[],
 ): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new RangeError(
+    throw new InvalidOptionError(
       `${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')} (got ${describeValue(value)})`,
     );
   }
@@ -66,7 +92,7 @@ export function requireOneOf<T extends string>(
 
 export function requireBoolean(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') {
-    throw new RangeError(`${name} must be true or false (got ${describeValue(value)})`);
+    throw new InvalidOptionError(`${name} must be true or false (got ${describeValue(value)})`);
   }
   return value;
 }
@@ -75,7 +101,9 @@ export function requireBoolean(name: string, value: unknown): boolean {
 export function requireSeed(name: string, value: unknown): number {
   const v = requireInteger(name, value, 0);
   if (v > Number.MAX_SAFE_INTEGER) {
-    throw new RangeError(`${name} must be an integer in [0, 2^53) (got ${describeValue(value)})`);
+    throw new InvalidOptionError(
+      `${name} must be an integer in [0, 2^53) (got ${describeValue(value)})`,
+    );
   }
   return v;
 }
@@ -88,7 +116,7 @@ export function requireIntegerArray(
   allowEmpty = false,
 ): number[] {
   if (!Array.isArray(value) || (!allowEmpty && value.length === 0)) {
-    throw new RangeError(
+    throw new InvalidOptionError(
       `${name} must be ${allowEmpty ? 'an' : 'a non-empty'} array of integers >= ${min} (got ${describeValue(value)})`,
     );
   }
@@ -106,7 +134,7 @@ export function rejectUnknownFields(
 ): void {
   for (const key of Object.keys(config)) {
     if (!allowed.includes(key)) {
-      throw new RangeError(
+      throw new InvalidOptionError(
         `${kind} config has no field '${key}' (allowed: ${allowed.map((a) => `'${a}'`).join(', ')})`,
       );
     }
