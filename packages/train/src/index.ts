@@ -31,21 +31,23 @@ export { evaluate, type TrainOptions, type TrainResult, trainModel } from './loo
 export type { Objective } from './objective.js';
 export { createObjective, LOSS_KINDS, type LossSpec } from './objectives.js';
 export {
-  createOptimizer,
-  describeOptimizer,
-  OPTIMIZER_NAMES,
-  type OptimizerName,
-  type OptimizerSpec,
-  parseOptimizerSpec,
-  validateOptimizerSpec,
-} from './optimizers.js';
-export {
   type ResumeState,
   type RunOptions,
   type RunOutcome,
   type RunSpec,
   runExperiment,
 } from './run.js';
+export {
+  CLIPPING_CLASSES,
+  clippingOf,
+  createRunOptimizer,
+  describeOptimizer,
+  learningRateOf,
+  type RunOptimizer,
+  type RunOptimizerOptions,
+  resolvedOptimizerConfig,
+  validateRunOptimizer,
+} from './run-optimizer.js';
 export {
   buildTask,
   type DatasetLoader,

@@ -7,7 +7,7 @@ import { type CheckpointHeader, packTensors, unpackTensors } from './checkpoint-
 import { emptyHistory } from './history.js';
 import { trainModel } from './loop.js';
 import { createObjective } from './objectives.js';
-import { createOptimizer } from './optimizers.js';
+import { createRunOptimizer } from './run-optimizer.js';
 
 function regressionSetup(prefix: string) {
   const data = surface2d({ kind: 'bowl', numSamples: 96, seed: 3 }).split({
@@ -23,8 +23,8 @@ function regressionSetup(prefix: string) {
     seed: 5,
     prefix,
   });
-  const optimizer = createOptimizer(
-    { name: 'delta-gclip', learningRate: 0.2, gamma: 0.5, delta: 0.05 },
+  const optimizer = createRunOptimizer(
+    { className: 'DeltaGClip', config: { learningRate: 0.2, gamma: 0.5, delta: 0.05 } },
     { telemetry: { history: true } },
   );
   const objective = createObjective({ kind: 'square', reduction: 'mean', half: true });
@@ -198,7 +198,10 @@ describe('trainModel', () => {
       seed: 1,
       prefix: 'loop_cls',
     });
-    const optimizer = createOptimizer({ name: 'adam', learningRate: 0.05 });
+    const optimizer = createRunOptimizer({
+      className: 'DeltaClipAdam',
+      config: { learningRate: 0.05 },
+    });
     const result = await trainModel({
       model,
       optimizer,
