@@ -28,6 +28,7 @@ export {
   type StepRecord,
 } from './history.js';
 export { evaluate, type TrainOptions, type TrainResult, trainModel } from './loop.js';
+export { LossTaskMismatchError } from './loss-task-mismatch.js';
 export type { Objective } from './objective.js';
 export { createObjective, LOSS_KINDS, type LossSpec } from './objectives.js';
 export {

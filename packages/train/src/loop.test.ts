@@ -3,7 +3,12 @@ import { createModel } from '@deltaclip/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { Callback } from './callbacks.js';
-import { type CheckpointHeader, packTensors, unpackTensors } from './checkpoint-format.js';
+import {
+  CHECKPOINT_VERSION,
+  type CheckpointHeader,
+  packTensors,
+  unpackTensors,
+} from './checkpoint-format.js';
 import { emptyHistory } from './history.js';
 import { trainModel } from './loop.js';
 import { createObjective } from './objectives.js';
@@ -139,7 +144,7 @@ describe('trainModel', () => {
     const { manifest, blob } = packTensors(tensors);
     const header = {
       format: 'deltaclip-checkpoint',
-      version: 1,
+      version: CHECKPOINT_VERSION,
       tensors: manifest,
       blobBytes: blob.byteLength,
     } as unknown as CheckpointHeader;
