@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { describeOptimizer, type OptimizerSpec, type RunSpec } from '@deltaclip/train';
+import { describeOptimizer, type RunOptimizer, type RunSpec } from '@deltaclip/train';
 import type { Output } from './output.js';
 import { createProgress } from './progress.js';
 import { writeReport } from './report/files.js';
@@ -12,7 +12,7 @@ export interface ComparisonRequest {
   /** One line about the task, for the report. */
   readonly subtitle: string;
   readonly base: Omit<RunSpec, 'optimizer'>;
-  readonly optimizers: readonly OptimizerSpec[];
+  readonly optimizers: readonly RunOptimizer[];
   readonly backend: string;
   readonly workers?: number;
   /** Report folder. */
@@ -40,7 +40,7 @@ export async function runComparison(
   const specs: RunSpec[] = request.optimizers.map((optimizer) => ({ ...request.base, optimizer }));
   const workers = Math.max(1, Math.min(request.workers ?? availableParallelism(), specs.length));
   const labels = request.optimizers.map(describeOptimizer);
-  const shortLabels = request.optimizers.map((o) => o.label ?? o.name);
+  const shortLabels = request.optimizers.map((o) => o.label ?? o.className);
   const progress = createProgress(process.stderr, { quiet: output.json });
   output.info(
     `${request.title}: ${specs.length} runs in ${workers} worker process${workers === 1 ? '' : 'es'}`,

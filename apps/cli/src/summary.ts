@@ -7,12 +7,14 @@ import {
   type DeltaAdvice,
   type PlStarRecord,
 } from '@deltaclip/plstar';
-import { describeOptimizer, type RunOutcome } from '@deltaclip/train';
+import { clippingOf, describeOptimizer, learningRateOf, type RunOutcome } from '@deltaclip/train';
 
 /** What one run amounts to, for tables and reports. */
 export interface RunSummary {
   readonly label: string;
   readonly optimizer: RunOutcome['spec']['optimizer'];
+  /** gamma and delta (0 for GClip) of clipping optimizers, with their class defaults; else null. */
+  readonly clipping: { readonly gamma: number; readonly delta: number } | null;
   readonly steps: number;
   readonly seconds: number;
   readonly backend: string;
@@ -41,9 +43,9 @@ export function summarizeRun(outcome: RunOutcome, seconds: number, backend: stri
   const testLosses = finite(epochs.map((e) => e.test?.loss));
   const testAccuracy = finite(epochs.map((e) => e.test?.accuracy));
   const o = spec.optimizer;
-  const clipped = o.name === 'delta-gclip' || o.name === 'gclip';
-  const gamma = o.gamma ?? 0.1;
-  const delta = o.name === 'gclip' ? 0 : (o.delta ?? 1e-3);
+  const clipping = o.className === 'DeltaGClipPerTensor' ? null : clippingOf(o);
+  const gamma = clipping?.gamma ?? 0;
+  const delta = clipping?.delta ?? 0;
   const steps = result.history.steps
     .filter((s) => s.stepSize !== undefined && s.regime !== undefined)
     .map((s) => ({
@@ -55,7 +57,7 @@ export function summarizeRun(outcome: RunOutcome, seconds: number, backend: stri
   let certificate: Certificate | null = null;
   const records = result.history.analysis as unknown as PlStarRecord[];
   if (
-    o.name === 'delta-gclip' &&
+    o.className === 'DeltaGClip' &&
     records.length > 0 &&
     spec.batchSize === 'full' &&
     !spec.schedule
@@ -63,7 +65,7 @@ export function summarizeRun(outcome: RunOutcome, seconds: number, backend: stri
     const inputs = certificateInputsFromRecords(records);
     if (inputs.mu !== null && inputs.beta !== null) {
       certificate = certify({
-        eta: o.learningRate,
+        eta: learningRateOf(o),
         gamma,
         delta,
         mu: inputs.mu,
@@ -79,6 +81,7 @@ export function summarizeRun(outcome: RunOutcome, seconds: number, backend: stri
   return {
     label: describeOptimizer(o),
     optimizer: o,
+    clipping: clippingOf(o),
     steps: result.position.step,
     seconds,
     backend,
@@ -90,7 +93,7 @@ export function summarizeRun(outcome: RunOutcome, seconds: number, backend: stri
     bestTestAccuracy: testAccuracy.length ? Math.max(...testAccuracy) : null,
     regimeCounts,
     certificate,
-    deltaAdvice: clipped ? adviseDelta({ gamma, delta, steps, counts: regimeCounts }) : null,
+    deltaAdvice: clipping ? adviseDelta({ gamma, delta, steps, counts: regimeCounts }) : null,
   };
 }
 

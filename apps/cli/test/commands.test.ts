@@ -174,11 +174,11 @@ describe('deltaclip (built CLI as a real process)', () => {
     }
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
       runs: {
-        spec: { optimizer: { name: string } };
+        spec: { optimizer: { className: string } };
         history: { steps: { step: number; loss: number }[] };
       }[];
     };
-    const dg = results.runs.find((x) => x.spec.optimizer.name === 'delta-gclip')!;
+    const dg = results.runs.find((x) => x.spec.optimizer.className === 'DeltaGClip')!;
     const losses = dg.history.steps.map((s) => s.loss);
     // Geometric: every 50 steps the loss shrinks by a factor, and the log-loss falls ~linearly.
     for (let t = 50; t < losses.length; t += 50)

@@ -2,7 +2,7 @@ import { globalNorm } from '@deltaclip/core';
 import { topHessianEigenvalue } from '@deltaclip/plstar';
 import * as tf from '@tensorflow/tfjs-core';
 import { fullBatch } from './full-batch.js';
-import type { OptimizerSpec } from './optimizers.js';
+import { CLIPPING_CLASSES, type RunOptimizer } from './run-optimizer.js';
 import { buildTask, type DatasetLoader, type TaskSpec } from './task.js';
 
 export interface Calibration {
@@ -51,14 +51,17 @@ export async function calibrateTheory(
   }
 }
 
-/** Every optimizer with the calibrated learning rate, and gamma where it has one. */
+/** Every optimizer with the calibrated learning rate, and gamma where its class has one. */
 export function applyCalibration(
-  optimizers: readonly OptimizerSpec[],
+  optimizers: readonly RunOptimizer[],
   c: Calibration,
-): OptimizerSpec[] {
+): RunOptimizer[] {
   return optimizers.map((o) => ({
     ...o,
-    learningRate: c.learningRate,
-    ...(o.gamma !== undefined ? { gamma: c.gamma } : {}),
+    config: {
+      ...o.config,
+      learningRate: c.learningRate,
+      ...(CLIPPING_CLASSES.includes(o.className) ? { gamma: c.gamma } : {}),
+    },
   }));
 }

@@ -4,8 +4,11 @@
  * described by a manifest in the header. Browser-safe; src/node/checkpoint.ts writes it to disk.
  */
 
+import { DeltaclipError } from '@deltaclip/utils';
+
 export const CHECKPOINT_FORMAT = 'deltaclip-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+/** 2: every file is covered by `manifest.json`'s SHA-256 list; runs name optimizers by className. */
+export const CHECKPOINT_VERSION = 2;
 
 /** Where a run stands: the position of the NEXT step to take. */
 export interface RunPosition {
@@ -50,12 +53,17 @@ export interface CheckpointHeader<Run = unknown, History = unknown> {
   readonly tensors: readonly ManifestEntry[];
   /** Size of the blob in bytes, checked on load against truncation. */
   readonly blobBytes: number;
-  /** SHA-256 of the blob (hex), where the writer could compute one. */
-  readonly sha256?: string;
+  /**
+   * How the run was executed, reused on resume so that following the resume command stays
+   * bit-exact: the backend's name and the checkpoint cadence.
+   */
+  readonly runtime?: { readonly backend?: string; readonly checkpointEvery?: number };
 }
 
-export class CheckpointError extends Error {
+/** A checkpoint is missing, damaged, of another version or inconsistent; the message names the file. */
+export class CheckpointError extends DeltaclipError {
   override readonly name = 'CheckpointError';
+  readonly code = 'CHECKPOINT_INVALID';
 }
 
 /** Pack tensors into one blob (4-byte aligned) and describe them. */

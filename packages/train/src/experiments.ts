@@ -1,12 +1,12 @@
 import type { ScheduleConfig } from '@deltaclip/core';
 import type { AnalysisSpec } from './analysis.js';
-import type { OptimizerSpec } from './optimizers.js';
 import type { RunSpec } from './run.js';
+import type { RunOptimizer } from './run-optimizer.js';
 
 /** A comparison: the shared run settings and the optimizers raced on them. */
 export interface ExperimentPlan {
   readonly base: Omit<RunSpec, 'optimizer'>;
-  readonly optimizers: readonly OptimizerSpec[];
+  readonly optimizers: readonly RunOptimizer[];
 }
 
 export interface Experiment {
@@ -33,25 +33,33 @@ const paperSchedule: ScheduleConfig = {
   stepsPerEpoch: 0,
 };
 
-const resnetOptimizers: OptimizerSpec[] = [
-  { name: 'sgd', learningRate: 1 },
-  { name: 'delta-gclip', learningRate: 5, gamma: 0.25, delta: 1e-3 },
-  { name: 'delta-gclip', learningRate: 5, gamma: 0.25, delta: 1e-8, label: 'δ-GClip (delta 1e-8)' },
-  { name: 'gclip', learningRate: 5, gamma: 0.25 },
-  { name: 'adam', learningRate: 1e-4 },
+const resnetOptimizers: RunOptimizer[] = [
+  { className: 'DeltaClipSGD', config: { learningRate: 1 } },
+  { className: 'DeltaGClip', config: { learningRate: 5, gamma: 0.25, delta: 1e-3 } },
+  {
+    className: 'DeltaGClip',
+    config: { learningRate: 5, gamma: 0.25, delta: 1e-8 },
+    label: 'δ-GClip (delta 1e-8)',
+  },
+  { className: 'GClip', config: { learningRate: 5, gamma: 0.25 } },
+  { className: 'DeltaClipAdam', config: { learningRate: 1e-4 } },
 ];
 
-const vaeOptimizers: OptimizerSpec[] = [
-  { name: 'adam', learningRate: 1e-3 },
-  { name: 'sgd', learningRate: 1e-4 },
-  { name: 'gclip', learningRate: 1e-3, gamma: 200 },
-  { name: 'delta-gclip', learningRate: 1e-3, gamma: 200, delta: 0.1 },
+const vaeOptimizers: RunOptimizer[] = [
+  { className: 'DeltaClipAdam', config: { learningRate: 1e-3 } },
+  { className: 'DeltaClipSGD', config: { learningRate: 1e-4 } },
+  { className: 'GClip', config: { learningRate: 1e-3, gamma: 200 } },
+  { className: 'DeltaGClip', config: { learningRate: 1e-3, gamma: 200, delta: 0.1 } },
 ];
 
-const vitOptimizers: OptimizerSpec[] = [
-  { name: 'adam', learningRate: 5e-4, weightDecay: 1e-5 },
-  { name: 'delta-gclip', learningRate: 0.2, gamma: 1, delta: 1e-2 },
-  { name: 'delta-gclip', learningRate: 0.2, gamma: 1, delta: 1e-4, label: 'δ-GClip (delta 1e-4)' },
+const vitOptimizers: RunOptimizer[] = [
+  { className: 'DeltaClipAdam', config: { learningRate: 5e-4, weightDecay: 1e-5 } },
+  { className: 'DeltaGClip', config: { learningRate: 0.2, gamma: 1, delta: 1e-2 } },
+  {
+    className: 'DeltaGClip',
+    config: { learningRate: 0.2, gamma: 1, delta: 1e-4 },
+    label: 'δ-GClip (delta 1e-4)',
+  },
 ];
 
 /**
@@ -85,9 +93,9 @@ function theoryPlan(width: number, steps: number, analysis: AnalysisSpec): Exper
       analysis,
     },
     optimizers: [
-      { name: 'delta-gclip', learningRate: 1, gamma: 1, delta: 0.5 },
-      { name: 'gclip', learningRate: 1, gamma: 1 },
-      { name: 'sgd', learningRate: 1 },
+      { className: 'DeltaGClip', config: { learningRate: 1, gamma: 1, delta: 0.5 } },
+      { className: 'GClip', config: { learningRate: 1, gamma: 1 } },
+      { className: 'DeltaClipSGD', config: { learningRate: 1 } },
     ],
   };
 }

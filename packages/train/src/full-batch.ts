@@ -1,4 +1,4 @@
-import type { SquareLossConvention } from '@deltaclip/plstar';
+import type { SquareLossConvention } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossSpec } from './objectives.js';
 import type { Task } from './task.js';

@@ -28,17 +28,9 @@ export {
   type StepRecord,
 } from './history.js';
 export { evaluate, type TrainOptions, type TrainResult, trainModel } from './loop.js';
+export { LossTaskMismatchError } from './loss-task-mismatch.js';
 export type { Objective } from './objective.js';
 export { createObjective, LOSS_KINDS, type LossSpec } from './objectives.js';
-export {
-  createOptimizer,
-  describeOptimizer,
-  OPTIMIZER_NAMES,
-  type OptimizerName,
-  type OptimizerSpec,
-  parseOptimizerSpec,
-  validateOptimizerSpec,
-} from './optimizers.js';
 export {
   type ResumeState,
   type RunOptions,
@@ -46,6 +38,17 @@ export {
   type RunSpec,
   runExperiment,
 } from './run.js';
+export {
+  CLIPPING_CLASSES,
+  clippingOf,
+  createRunOptimizer,
+  describeOptimizer,
+  learningRateOf,
+  type RunOptimizer,
+  type RunOptimizerOptions,
+  resolvedOptimizerConfig,
+  validateRunOptimizer,
+} from './run-optimizer.js';
 export {
   buildTask,
   type DatasetLoader,

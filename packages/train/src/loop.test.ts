@@ -3,11 +3,16 @@ import { createModel } from '@deltaclip/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { Callback } from './callbacks.js';
-import { type CheckpointHeader, packTensors, unpackTensors } from './checkpoint-format.js';
+import {
+  CHECKPOINT_VERSION,
+  type CheckpointHeader,
+  packTensors,
+  unpackTensors,
+} from './checkpoint-format.js';
 import { emptyHistory } from './history.js';
 import { trainModel } from './loop.js';
 import { createObjective } from './objectives.js';
-import { createOptimizer } from './optimizers.js';
+import { createRunOptimizer } from './run-optimizer.js';
 
 function regressionSetup(prefix: string) {
   const data = surface2d({ kind: 'bowl', numSamples: 96, seed: 3 }).split({
@@ -23,8 +28,8 @@ function regressionSetup(prefix: string) {
     seed: 5,
     prefix,
   });
-  const optimizer = createOptimizer(
-    { name: 'delta-gclip', learningRate: 0.2, gamma: 0.5, delta: 0.05 },
+  const optimizer = createRunOptimizer(
+    { className: 'DeltaGClip', config: { learningRate: 0.2, gamma: 0.5, delta: 0.05 } },
     { telemetry: { history: true } },
   );
   const objective = createObjective({ kind: 'square', reduction: 'mean', half: true });
@@ -139,7 +144,7 @@ describe('trainModel', () => {
     const { manifest, blob } = packTensors(tensors);
     const header = {
       format: 'deltaclip-checkpoint',
-      version: 1,
+      version: CHECKPOINT_VERSION,
       tensors: manifest,
       blobBytes: blob.byteLength,
     } as unknown as CheckpointHeader;
@@ -198,7 +203,10 @@ describe('trainModel', () => {
       seed: 1,
       prefix: 'loop_cls',
     });
-    const optimizer = createOptimizer({ name: 'adam', learningRate: 0.05 });
+    const optimizer = createRunOptimizer({
+      className: 'DeltaClipAdam',
+      config: { learningRate: 0.05 },
+    });
     const result = await trainModel({
       model,
       optimizer,

@@ -1,6 +1,6 @@
-import { requireInteger } from '@deltaclip/core';
 import type { Dataset, LabelEncoding } from '@deltaclip/datasets';
 import type { Model } from '@deltaclip/models';
+import { requireInteger } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Callback, RunContext, TrainEnd } from './callbacks.js';
 import type { RunPosition } from './checkpoint-format.js';
@@ -52,6 +52,11 @@ export interface TrainResult {
   readonly reason?: string;
   /** Wall-clock seconds of this call. */
   readonly seconds: number;
+  /**
+   * The first step whose training loss was not finite, and that loss (NaN or ±Infinity). The run
+   * stops there; report it as "diverged at step k", never by the last finite loss.
+   */
+  readonly diverged?: { readonly step: number; readonly loss: number };
 }
 
 interface TelemetrySource {
@@ -117,12 +122,15 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const epochs = requireInteger('epochs', options.epochs, 1);
   const batchSize = requireInteger('batchSize', options.batchSize, 1);
   const recordEvery = requireInteger('recordEvery', options.recordEvery ?? 16, 1);
+  const maxSteps =
+    options.maxSteps === undefined ? undefined : requireInteger('maxSteps', options.maxSteps, 1);
   if (train.size === 0) throw new RangeError('the training set is empty (0 samples)');
   const stepsPerEpoch = Math.ceil(train.size / batchSize);
   const history = options.history ?? emptyHistory();
   const callbacks = options.callbacks ?? [];
   let position: RunPosition = options.start ?? { step: 0, epoch: 0, batch: 0 };
   let stopReason: string | undefined;
+  let diverged: { step: number; loss: number } | undefined;
   const pending: { step: number; loss: tf.Scalar }[] = [];
 
   const run: RunContext = {
@@ -164,6 +172,11 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
           };
     });
     history.steps.push(...records);
+    const bad = diverged === undefined ? records.find((r) => !Number.isFinite(r.loss)) : undefined;
+    if (bad !== undefined) {
+      diverged = { step: bad.step, loss: bad.loss };
+      run.requestStop(`diverged at step ${bad.step} (loss ${bad.loss})`);
+    }
     for (const c of callbacks) await c.onStepRecords?.(run, records);
   };
 
@@ -219,8 +232,8 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
             : { step: step + 1, epoch, batch: nextBatch };
         if (pending.length >= recordEvery) await flushRecords();
         for (const c of callbacks) await c.onStepEnd?.(run);
-        if (options.maxSteps !== undefined && position.step >= options.maxSteps) {
-          run.requestStop(`reached maxSteps ${options.maxSteps}`);
+        if (maxSteps !== undefined && position.step >= maxSteps) {
+          run.requestStop(`reached maxSteps ${maxSteps}`);
         }
         await yieldToEventLoop();
         if (stopReason !== undefined) break;
@@ -246,6 +259,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       position,
       stopped: end.stopped,
       ...(end.reason === undefined ? {} : { reason: end.reason }),
+      ...(diverged === undefined ? {} : { diverged }),
       seconds: (performance.now() - t0) / 1000,
     };
   } finally {

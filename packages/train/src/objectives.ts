@@ -1,4 +1,3 @@
-import { requireOneOf } from '@deltaclip/core';
 import type { Batch } from '@deltaclip/datasets';
 import {
   accuracy,
@@ -7,6 +6,7 @@ import {
   squareLoss,
   type VaeModel,
 } from '@deltaclip/models';
+import { requireOneOf, type SquareLossConvention, squareLossScale } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Objective } from './objective.js';
 
@@ -52,8 +52,8 @@ export function createObjective(spec: LossSpec, options: { seed?: number } = {})
         'mean',
         'sum',
       ] as const);
-      const half = s.half ?? false;
-      const factor = half ? 0.5 : 1;
+      const convention: SquareLossConvention = { reduction, half: s.half ?? false };
+      const { half } = convention;
       return {
         name: `${half ? '0.5 * ' : ''}${reduction === 'sum' ? 'summed' : 'mean'} squared error`,
         loss: (model, batch) =>
@@ -63,8 +63,9 @@ export function createObjective(spec: LossSpec, options: { seed?: number } = {})
           const squared = tf.square(tf.sub(pred, batch.y));
           const outputs = squared.size / batchSize(batch);
           const total = tf.sum(squared);
-          // Per-sample loss: factor * sum over the sample's outputs (sum) or their mean (mean).
-          const loss = tf.mul(total, reduction === 'sum' ? factor : factor / outputs);
+          // Per-sample loss: the convention's c over one sample's outputs, so a split's average
+          // is the mean-reduced objective (sum-reduced: multiply by the split size).
+          const loss = tf.mul(total, squareLossScale(convention, outputs));
           return { loss: loss as tf.Scalar, mse: tf.div(total, outputs) as tf.Scalar };
         },
       };

@@ -1,22 +1,24 @@
 import {
+  REGIMES,
   type RegimeCounts,
-  requireInteger,
   type ScheduleConfig,
-  scheduleFromConfig,
+  TransformOptimizer,
 } from '@deltaclip/core';
+import { requireInteger } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { type AnalysisSpec, plstarCallback } from './analysis.js';
 import type { Callback } from './callbacks.js';
 import type { RunPosition, StoredTensor } from './checkpoint-format.js';
 import type { AnalysisRecord, RunHistory } from './history.js';
 import { type TrainResult, trainModel } from './loop.js';
-import { createOptimizer, type OptimizerSpec, validateOptimizerSpec } from './optimizers.js';
+import { createRunOptimizer, type RunOptimizer, validateRunOptimizer } from './run-optimizer.js';
 import { buildTask, type DatasetLoader, type TaskSpec } from './task.js';
 
 /** Everything that defines a training run, as JSON: what checkpoints store to resume it. */
 export interface RunSpec {
   readonly task: TaskSpec;
-  readonly optimizer: OptimizerSpec;
+  /** `{ className, config, label? }`: see {@link RunOptimizer}. */
+  readonly optimizer: RunOptimizer;
   /** Learning-rate multiplier per step; stepDecay with unit 'epoch' gets stepsPerEpoch filled in. */
   readonly schedule?: ScheduleConfig | null;
   readonly epochs: number;
@@ -77,13 +79,19 @@ function withStepsPerEpoch(schedule: ScheduleConfig, stepsPerEpoch: number): Sch
   }
 }
 
+/** tfjs's own optimizers keep no telemetry: their steps are all counted as unclipped. */
+async function regimeCountsOf(optimizer: tf.Optimizer): Promise<RegimeCounts> {
+  if (optimizer instanceof TransformOptimizer) return optimizer.telemetry.counts();
+  return Object.fromEntries(REGIMES.map((r) => [r, 0])) as RegimeCounts;
+}
+
 /**
  * Run one experiment from its spec: build the task and optimizer, restore a checkpoint if given,
  * train with the callbacks, release everything. Every run with the same spec (whatever the
  * optimizer) starts from the same initial weights and sees the same data order.
  */
 export async function runExperiment(spec: RunSpec, options: RunOptions = {}): Promise<RunOutcome> {
-  validateOptimizerSpec(spec.optimizer);
+  validateRunOptimizer(spec.optimizer);
   requireInteger('seed', spec.seed, 0);
   const task = await buildTask(spec.task, {
     seed: spec.seed,
@@ -93,11 +101,8 @@ export async function runExperiment(spec: RunSpec, options: RunOptions = {}): Pr
   const batchSize =
     spec.batchSize === 'full' ? task.train.size : requireInteger('batchSize', spec.batchSize, 1);
   const stepsPerEpoch = Math.ceil(task.train.size / batchSize);
-  const schedule = spec.schedule
-    ? scheduleFromConfig(withStepsPerEpoch(spec.schedule, stepsPerEpoch))
-    : undefined;
-  const optimizer = createOptimizer(spec.optimizer, {
-    ...(schedule ? { schedule } : {}),
+  const optimizer = createRunOptimizer(spec.optimizer, {
+    ...(spec.schedule ? { schedule: withStepsPerEpoch(spec.schedule, stepsPerEpoch) } : {}),
     telemetry: { history: true },
   });
   // The PL* monitor keeps w_0: create it while the weights are still the initial ones.
@@ -140,7 +145,7 @@ export async function runExperiment(spec: RunSpec, options: RunOptions = {}): Pr
     return {
       spec,
       result,
-      regimeCounts: await optimizer.telemetry.counts(),
+      regimeCounts: await regimeCountsOf(optimizer),
       parameterCount: task.model.parameterCount,
       trainSize: task.train.size,
       stepsPerEpoch,

@@ -1,4 +1,3 @@
-import { requireInRange, requireInteger } from '@deltaclip/core';
 import {
   CATALOG,
   type Dataset,
@@ -7,7 +6,9 @@ import {
   syntheticDataset,
 } from '@deltaclip/datasets';
 import { createModel, type Model, type ModelConfig } from '@deltaclip/models';
+import { formatShape, requireInRange, requireInteger } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
+import { LossTaskMismatchError } from './loss-task-mismatch.js';
 import type { Objective } from './objective.js';
 import { createObjective, type LossSpec } from './objectives.js';
 
@@ -156,10 +157,60 @@ export async function buildTask(
   if (model.config.kind === 'vit' && imageSize !== undefined && featureShape[0] !== imageSize) {
     model = resizeInputs(model, imageSize);
   }
+  // A square loss compares outputs with targets entry by entry: class labels must be one-hot.
+  const labels: LabelEncoding =
+    spec.loss.kind === 'square' && splits.train.numClasses !== undefined ? 'oneHot' : 'index';
+  try {
+    checkLossFitsTask(spec, model, splits.train, labels);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
   return {
     model,
     objective: createObjective(spec.loss, { seed: options.seed ?? 0 }),
-    labels: 'index',
+    labels,
     ...splits,
   };
+}
+
+/**
+ * Reject a loss that cannot mean anything on this data or model before any step is taken
+ * (cross-entropy on a regression target once gave loss 0 with every step skipped).
+ */
+function checkLossFitsTask(
+  spec: TaskSpec,
+  model: Model,
+  train: Dataset,
+  labels: LabelEncoding,
+): void {
+  const data = `dataset '${spec.dataset.name}'`;
+  const kind = spec.loss?.kind;
+  if (kind === 'vae') {
+    if (typeof (model as { lossTerms?: unknown }).lossTerms !== 'function') {
+      throw new LossTaskMismatchError(
+        `loss 'vae' needs a VAE model (got model kind '${model.config.kind}'): use --model vae or another loss`,
+      );
+    }
+    return;
+  }
+  if (kind === 'cross-entropy' && train.numClasses === undefined) {
+    throw new LossTaskMismatchError(
+      `loss 'cross-entropy' needs class labels, but ${data} has a regression target: use a square loss`,
+    );
+  }
+  if (kind !== 'square' && kind !== 'cross-entropy') return;
+  const probe = train.gather([0], labels);
+  const out = tf.tidy(() => model.apply(probe.x));
+  const outShape = out.shape.slice(1);
+  const want = kind === 'square' ? probe.y.shape.slice(1) : [train.numClasses!];
+  out.dispose();
+  tf.dispose(probe);
+  if (outShape.length !== want.length || outShape.some((d, i) => d !== want[i])) {
+    throw new LossTaskMismatchError(
+      kind === 'square'
+        ? `loss 'square' compares the model's output ${formatShape(outShape)} per sample with the target ${formatShape(want)} of ${data}${train.numClasses !== undefined ? ` (${train.numClasses} classes, one-hot)` : ''}: give the model ${want.reduce((a, b) => a * b, 1)} outputs`
+        : `loss 'cross-entropy' needs ${train.numClasses} logits per sample for ${data}, but the model outputs ${formatShape(outShape)}: give the model ${train.numClasses} outputs`,
+    );
+  }
 }

@@ -10,8 +10,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StoredTensor } from '../src/checkpoint-format.js';
-import { loadCheckpoint, saveCheckpoint } from '../src/node/checkpoint.js';
+import { CheckpointError, type StoredTensor } from '../src/checkpoint-format.js';
+import { cleanStaleTemporaries, loadCheckpoint, saveCheckpoint } from '../src/node/checkpoint.js';
 
 const dirs: string[] = [];
 function tempDir() {
@@ -61,10 +61,22 @@ describe('checkpoints on disk', () => {
     expect(loadCheckpoint(join(dir, 'step-000000003')).header.position.step).toBe(3);
   });
 
-  it('keeps the newest two and sweeps stale temporary folders', () => {
+  it('keeps the newest two; opening the run folder sweeps stale temporary files', () => {
     const dir = tempDir();
     mkdirSync(join(dir, '.step-000000001.tmp-999999'));
+    writeFileSync(join(dir, '.latest.json.tmp-999999'), '{');
     for (const step of [1, 2, 3, 4]) save(dir, step);
+    expect(readdirSync(dir).sort()).toEqual([
+      '.latest.json.tmp-999999',
+      '.step-000000001.tmp-999999',
+      'latest.json',
+      'step-000000003',
+      'step-000000004',
+    ]);
+    expect(cleanStaleTemporaries(dir).sort()).toEqual([
+      '.latest.json.tmp-999999',
+      '.step-000000001.tmp-999999',
+    ]);
     expect(readdirSync(dir).sort()).toEqual(['latest.json', 'step-000000003', 'step-000000004']);
   });
 
@@ -78,23 +90,75 @@ describe('checkpoints on disk', () => {
     expect(loadCheckpoint(dir).header.position.step).toBe(5);
   });
 
-  it('refuses a truncated or corrupted weights file, naming what is wrong', () => {
+  it('detects a flipped byte in checkpoint.json that keeps it valid JSON', () => {
     const dir = tempDir();
     const folder = save(dir, 2);
-    const blob = join(folder, 'weights.bin');
+    const path = join(folder, 'checkpoint.json');
+    const text = readFileSync(path, 'utf8');
+    // "step":2 -> "step":3: still valid JSON, a shifted position.
+    const flipped = text.replace('"step":2', '"step":3');
+    expect(flipped).not.toBe(text);
+    JSON.parse(flipped);
+    writeFileSync(path, flipped);
+    expect(() => loadCheckpoint(folder)).toThrow(
+      new RegExp(
+        `${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is corrupt: its SHA-256 is [0-9a-f]{64}, manifest.json says [0-9a-f]{64}`,
+      ),
+    );
+  });
+
+  it('falls back from a damaged newest checkpoint to the newest valid one, with a warning naming the file', () => {
+    const dir = tempDir();
+    save(dir, 3);
+    const newest = save(dir, 7);
+    const blob = join(newest, 'weights.bin');
     const bytes = readFileSync(blob);
     bytes[0] = bytes[0]! ^ 0xff;
     writeFileSync(blob, bytes);
-    expect(() => loadCheckpoint(dir)).toThrow(
-      /weights\.bin is corrupt: its SHA-256 is [0-9a-f]{64}, the header says/,
+    const loaded = loadCheckpoint(dir);
+    expect(loaded.header.position.step).toBe(3);
+    expect(loaded.warnings).toHaveLength(1);
+    expect(loaded.warnings[0]).toContain(`skipped: ${blob} is corrupt`);
+    // Both damaged: a typed error naming each file.
+    truncateSync(join(dir, 'step-000000003', 'checkpoint.json'), 5);
+    let error: unknown;
+    try {
+      loadCheckpoint(dir);
+    } catch (e) {
+      error = e;
+    }
+    expect(CheckpointError.is(error)).toBe(true);
+    expect((error as CheckpointError).code).toBe('CHECKPOINT_INVALID');
+    expect((error as Error).message).toContain(`${blob} is corrupt`);
+    expect((error as Error).message).toContain(
+      `${join(dir, 'step-000000003', 'checkpoint.json')} is corrupt`,
     );
-    truncateSync(blob, 10);
-    expect(() => loadCheckpoint(dir)).toThrow(/corrupt/);
-    const header = JSON.parse(readFileSync(join(folder, 'checkpoint.json'), 'utf8'));
-    delete header.sha256;
-    writeFileSync(join(folder, 'checkpoint.json'), JSON.stringify(header));
-    expect(() => loadCheckpoint(dir)).toThrow(
-      'the weights file has 10 bytes, the header says 28: it is truncated or from another checkpoint',
+  });
+
+  it('an empty or corrupt latest.json falls back with a warning, never a raw SyntaxError', () => {
+    const dir = tempDir();
+    save(dir, 4);
+    for (const content of ['', '{"checkpoint": "step-0000', '{"checkpoint": "../../etc"}']) {
+      writeFileSync(join(dir, 'latest.json'), content);
+      const loaded = loadCheckpoint(dir);
+      expect(loaded.header.position.step).toBe(4);
+      expect(loaded.warnings[0]).toMatch(
+        /latest\.json (is empty|is not valid JSON|names no checkpoint folder).*; using the newest valid checkpoint instead/,
+      );
+    }
+    rmSync(join(dir, 'step-000000004'), { recursive: true });
+    writeFileSync(join(dir, 'latest.json'), '');
+    expect(() => loadCheckpoint(dir)).toThrow(/No valid checkpoint in .*latest\.json is empty/);
+  });
+
+  it('refuses a truncated weights file and a missing manifest', () => {
+    const dir = tempDir();
+    const folder = save(dir, 2);
+    truncateSync(join(folder, 'weights.bin'), 10);
+    expect(() => loadCheckpoint(folder)).toThrow(/weights\.bin is corrupt/);
+    rmSync(join(folder, 'manifest.json'));
+    expect(() => loadCheckpoint(folder)).toThrow(
+      'manifest.json is missing: the checkpoint is incomplete or older than format version 2',
     );
   });
 

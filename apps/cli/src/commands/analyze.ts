@@ -2,15 +2,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { useBackend } from '@deltaclip/backend';
 import { analyzePlStar, type PlStarRecord, WeightSnapshot } from '@deltaclip/plstar';
-import {
-  buildTask,
-  fullBatch,
-  parseOptimizerSpec,
-  type RunOutcome,
-  type RunSpec,
-} from '@deltaclip/train';
+import { buildTask, fullBatch, type RunOutcome, type RunSpec } from '@deltaclip/train';
 import { loadDatasetNode, readResumeState } from '@deltaclip/train/node';
 import { type CommandDef, parseCommand, UsageError } from '../args.js';
+import { parseOptimizerSpec } from '../optimizer-names.js';
 import type { Output } from '../output.js';
 import { insightLines, summarizeRun } from '../summary.js';
 import { runBaseFromValues, TASK_OPTIONS } from '../task-options.js';

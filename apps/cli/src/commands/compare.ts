@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { type OptimizerSpec, parseOptimizerSpec } from '@deltaclip/train';
+import type { RunOptimizer } from '@deltaclip/train';
 import { type CommandDef, parseCommand, UsageError } from '../args.js';
 import { runComparison } from '../comparison.js';
+import { parseOptimizerSpec } from '../optimizer-names.js';
 import type { Output } from '../output.js';
 import { runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
 
@@ -14,7 +15,7 @@ import { runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
 export const DEFAULT_OPTIMIZERS =
   'sgd:lr=2;adam:lr=0.01;gclip:lr=2,gamma=0.1;delta-gclip:lr=2,gamma=0.1,delta=0.2';
 
-export function parseOptimizerList(text: string): OptimizerSpec[] {
+export function parseOptimizerList(text: string): RunOptimizer[] {
   const specs = text
     .split(';')
     .map((s) => s.trim())

@@ -4,15 +4,15 @@ import { useBackend } from '@deltaclip/backend';
 import {
   type Callback,
   describeOptimizer,
-  type OptimizerSpec,
-  parseOptimizerSpec,
   type ResumeState,
+  type RunOptimizer,
   type RunOutcome,
   type RunSpec,
   runExperiment,
 } from '@deltaclip/train';
 import { checkpointer, jsonlLog, loadDatasetNode, readResumeState } from '@deltaclip/train/node';
 import { type CommandDef, parseCommand, UsageError } from '../args.js';
+import { parseOptimizerSpec } from '../optimizer-names.js';
 import type { Output } from '../output.js';
 import { createProgress } from '../progress.js';
 import { insightLines, resultsTable, summarizeRun } from '../summary.js';
@@ -93,7 +93,7 @@ export async function train(argv: readonly string[], output: Output): Promise<vo
       batchSize: 'full',
       analysisEvery: 0,
     });
-    let optimizer: OptimizerSpec;
+    let optimizer: RunOptimizer;
     try {
       optimizer = parseOptimizerSpec(String(values.optimizer));
     } catch (error) {
@@ -127,7 +127,7 @@ export async function train(argv: readonly string[], output: Output): Promise<vo
   };
   process.on('SIGINT', onSigint);
   const progress = createProgress(process.stderr, { quiet: output.json });
-  const label = spec.optimizer.label ?? spec.optimizer.name;
+  const label = spec.optimizer.label ?? spec.optimizer.className;
   const reporter: Callback = {
     onStepEnd(run) {
       const total = Math.min(

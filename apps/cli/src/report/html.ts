@@ -29,15 +29,12 @@ function thin<T>(values: readonly T[]): T[] {
 function runData(run: ReportRun) {
   const steps = thin(run.history.steps);
   const o = run.summary.optimizer;
+  const clipping = run.summary.clipping;
   return {
     label: run.summary.label,
-    name: o.name,
-    gamma:
-      o.name === 'gclip' || o.name === 'delta-gclip' || o.name === 'delta-gclip-per-tensor'
-        ? (o.gamma ?? 0.1)
-        : null,
-    delta:
-      o.name === 'delta-gclip' || o.name === 'delta-gclip-per-tensor' ? (o.delta ?? 1e-3) : null,
+    name: o.className,
+    gamma: clipping?.gamma ?? null,
+    delta: clipping && clipping.delta > 0 ? clipping.delta : null,
     step: steps.map((s) => s.step),
     loss: steps.map((s) => (Number.isFinite(s.loss) ? s.loss : null)),
     gradNorm: steps.map((s) => s.gradNorm ?? null),

@@ -1,7 +1,10 @@
+import { mkdirSync } from 'node:fs';
+import { requireInteger } from '@deltaclip/utils';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Callback, RunContext } from '../callbacks.js';
 import type { StoredTensor } from '../checkpoint-format.js';
-import { saveCheckpoint } from './checkpoint.js';
+import { cleanStaleTemporaries, saveCheckpoint } from './checkpoint.js';
+import { acquireRunLock, type RunLock } from './run-lock.js';
 
 export interface CheckpointerOptions<Run> {
   /** Directory of the run's checkpoints (created if needed). */
@@ -14,6 +17,10 @@ export interface CheckpointerOptions<Run> {
   readonly keep?: number;
   /** Called after each checkpoint is written. */
   readonly onSaved?: (path: string, step: number) => void;
+  /** The backend's name, stored so a resume uses the same one. */
+  readonly backend?: string;
+  /** Lock take-overs and removed temporary files, one line each. */
+  readonly onNotice?: (message: string) => void;
 }
 
 /** Model weights (trainable and state) and optimizer weights as stored tensors. */
@@ -47,7 +54,23 @@ export async function collectTensors(
  * Writes atomic checkpoints (model, optimizer state, position, history, run settings) at every
  * epoch end, every `everySteps` steps, and when the loop stops early (Ctrl-C, maxSteps).
  */
-export function checkpointer<Run>(options: CheckpointerOptions<Run>): Callback {
+export function checkpointer<Run>(
+  options: CheckpointerOptions<Run>,
+): Callback & { readonly lock: RunLock } {
+  const everySteps =
+    options.everySteps === undefined
+      ? undefined
+      : requireInteger('checkpointEvery', options.everySteps, 1);
+  mkdirSync(options.dir, { recursive: true });
+  // Lock first: then every temporary file left in the folder belongs to a dead writer.
+  const lock = acquireRunLock(options.dir, options.onNotice ? { onNotice: options.onNotice } : {});
+  for (const stale of cleanStaleTemporaries(options.dir)) {
+    options.onNotice?.(`Removed ${stale}, left by a writer that was killed mid-write`);
+  }
+  const runtime = {
+    ...(options.backend === undefined ? {} : { backend: options.backend }),
+    ...(everySteps === undefined ? {} : { checkpointEvery: everySteps }),
+  };
   let lastSaved = -1;
   const save = async (run: RunContext) => {
     if (run.position.step === lastSaved) return;
@@ -58,15 +81,23 @@ export function checkpointer<Run>(options: CheckpointerOptions<Run>): Callback {
       history: run.history,
       tensors: await collectTensors(run.model, run.optimizer),
       ...(options.keep === undefined ? {} : { keep: options.keep }),
+      runtime,
     });
     lastSaved = run.position.step;
     options.onSaved?.(path, run.position.step);
   };
   return {
+    lock,
     async onStepEnd(run) {
-      if (options.everySteps && run.position.step % options.everySteps === 0) await save(run);
+      if (everySteps && run.position.step % everySteps === 0) await save(run);
     },
     onEpochEnd: (run) => save(run),
-    onTrainEnd: (run) => save(run),
+    async onTrainEnd(run) {
+      try {
+        await save(run);
+      } finally {
+        lock.release();
+      }
+    },
   };
 }

@@ -3,6 +3,7 @@
  * JSONL log callbacks, resuming from a checkpoint, and the loader for file datasets.
  */
 export {
+  cleanStaleTemporaries,
   type LoadedCheckpoint,
   loadCheckpoint,
   type SaveCheckpointOptions,
@@ -11,4 +12,5 @@ export {
 export { type CheckpointerOptions, checkpointer, collectTensors } from './checkpointer.js';
 export { jsonlLog } from './jsonl-log.js';
 export { loadDatasetNode } from './loader.js';
-export { readResumeState } from './resume.js';
+export { ResumeMismatchError, readResumeState, resumeSpec } from './resume.js';
+export { acquireRunLock, LOCK_FILE, type RunLock, RunLockedError } from './run-lock.js';
