@@ -1,5 +1,5 @@
-import { requireInteger } from '@deltaclip/core';
 import { createPlStarMonitor, type PlStarMonitor, type PlStarRecord } from '@deltaclip/plstar';
+import { requireInteger } from '@deltaclip/utils';
 import type { Callback, RunContext } from './callbacks.js';
 import { fullBatch } from './full-batch.js';
 import type { AnalysisRecord } from './history.js';

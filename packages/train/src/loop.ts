@@ -1,6 +1,6 @@
-import { requireInteger } from '@deltaclip/core';
 import type { Dataset, LabelEncoding } from '@deltaclip/datasets';
 import type { Model } from '@deltaclip/models';
+import { requireInteger } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Callback, RunContext, TrainEnd } from './callbacks.js';
 import type { RunPosition } from './checkpoint-format.js';

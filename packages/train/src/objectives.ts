@@ -1,4 +1,3 @@
-import { requireOneOf } from '@deltaclip/core';
 import type { Batch } from '@deltaclip/datasets';
 import {
   accuracy,
@@ -7,6 +6,7 @@ import {
   squareLoss,
   type VaeModel,
 } from '@deltaclip/models';
+import { requireOneOf } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Objective } from './objective.js';
 

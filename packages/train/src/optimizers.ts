@@ -117,7 +117,7 @@ const REGISTRY: Readonly<Record<OptimizerName, Entry>> = {
   'clipped-sgd': {
     title: 'SGD + clip',
     keys: ['clipNorm'],
-    build: (s, e) => sgd({ ...common(s, e), clipNorm: s.clipNorm ?? 1 }),
+    build: (s, e) => gClip({ ...common(s, e), gamma: s.clipNorm ?? 1 }),
   },
   'clipped-momentum': {
     title: 'Momentum + clip',

@@ -1,4 +1,3 @@
-import { requireInRange, requireInteger } from '@deltaclip/core';
 import {
   CATALOG,
   type Dataset,
@@ -7,6 +6,7 @@ import {
   syntheticDataset,
 } from '@deltaclip/datasets';
 import { createModel, type Model, type ModelConfig } from '@deltaclip/models';
+import { requireInRange, requireInteger } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Objective } from './objective.js';
 import { createObjective, type LossSpec } from './objectives.js';

@@ -1,5 +1,5 @@
-import { requireInRange } from '@deltaclip/core';
 import { loadCifarDirectory, loadMnistDirectory } from '@deltaclip/datasets/node';
+import { requireInRange } from '@deltaclip/utils';
 import { type DatasetLoader, loadDataset } from '../task.js';
 
 const FILE_DATASETS = ['mnist', 'fashion-mnist', 'cifar-10', 'cifar-100'] as const;
