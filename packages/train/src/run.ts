@@ -1,9 +1,5 @@
-import {
-  type RegimeCounts,
-  requireInteger,
-  type ScheduleConfig,
-  scheduleFromConfig,
-} from '@deltaclip/core';
+import { type RegimeCounts, type ScheduleConfig, scheduleFromConfig } from '@deltaclip/core';
+import { requireInteger } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { type AnalysisSpec, plstarCallback } from './analysis.js';
 import type { Callback } from './callbacks.js';
