@@ -10,7 +10,7 @@ import {
   isMissingPackage,
   type WasmVariant,
 } from '@deltaclip/backend';
-import { requireInteger, requireOneOf } from '@deltaclip/core';
+import { requireInteger, requireOneOf } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { wasmPlatform } from '#wasm-platform';
 import { BUNDLED_WASM_VERSION } from './bundled-wasm.js';

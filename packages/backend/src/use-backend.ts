@@ -1,4 +1,4 @@
-import { requireOneOf } from '@deltaclip/core';
+import { requireOneOf } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureGradients } from './ensure-gradients.js';
 import { BackendUnavailableError, firstLine } from './errors.js';

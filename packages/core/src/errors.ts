@@ -1,9 +1,12 @@
+import { DeltaclipError } from '@deltaclip/utils';
+
 /**
  * Thrown by optimizers with `nonFinite: 'throw'` when a gradient contains NaN or Infinity.
- * No variable and no optimizer state has changed when it is thrown.
+ * No variable, no optimizer state and no tensor count has changed when it is thrown.
  */
-export class NonFiniteGradientError extends Error {
+export class NonFiniteGradientError extends DeltaclipError {
   override readonly name = 'NonFiniteGradientError';
+  readonly code = 'NON_FINITE_GRADIENT';
 
   constructor(
     /** 0-based optimizer step at which the gradient was seen. */
@@ -16,4 +19,10 @@ export class NonFiniteGradientError extends Error {
         "No variable was changed. Lower the learning rate, check the loss for log(0) or division by zero, or use nonFinite: 'skip' to skip such steps.",
     );
   }
+}
+
+/** An optimizer's saved weights or config do not fit it (wrong shapes, missing state, unknown class). */
+export class OptimizerStateError extends DeltaclipError {
+  override readonly name = 'OptimizerStateError';
+  readonly code = 'OPTIMIZER_STATE';
 }

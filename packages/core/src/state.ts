@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { OptimizerStateError } from './errors.js';
 import type { TransformState } from './types.js';
 
 /** The empty state of a stateless transform. */
@@ -118,7 +119,7 @@ export function slotState(
   const stored = dict[String(slot)];
   if (stored === undefined) return tf.zerosLike(variable);
   if (!tf.util.arraysEqual(stored.shape, variable.shape)) {
-    throw new Error(
+    throw new OptimizerStateError(
       `${what} for variable #${slot} has shape [${stored.shape}] but '${variable.name}' has shape [${variable.shape}]: ` +
         'per-variable optimizer state follows the order of the variables given to applyGradients, and that order changed',
     );

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import {
   adam,
   chain,
@@ -10,10 +9,15 @@ import {
   scaleByLearningRate,
   sgd,
   TransformOptimizer,
-  withGlobalNormClipping,
 } from '../src/index.js';
-import { stepDecay } from '../src/schedules/schedules.js';
+import {
+  cosineSchedule,
+  joinSchedules,
+  linearWarmupSchedule,
+  stepDecaySchedule,
+} from '../src/schedules/schedules.js';
 import { describeOptimizerConformance } from '../src/testing/conformance.js';
+import { referenceSgd } from '../src/testing/reference.js';
 
 describeOptimizerConformance({
   name: 'deltaGClip',
@@ -27,7 +31,7 @@ describeOptimizerConformance({
       gamma: 0.5,
       delta: 0.05,
       weightDecay: 1e-3,
-      schedule: stepDecay({ boundaries: [30], factor: 0.5 }),
+      schedule: stepDecaySchedule({ boundaries: [30], factor: 0.5 }),
     }),
 });
 describeOptimizerConformance({
@@ -50,28 +54,30 @@ describeOptimizerConformance({
   create: () => new TransformOptimizer(chain(clipByGlobalNorm(1), scaleByLearningRate(0.2))),
   // No guard in this chain: NaN passes through like in plain tfjs optimizers.
   skipsNonFinite: false,
+  reference: () => referenceSgd({ learningRate: 0.2, clipNorm: 1 }),
 });
 describeOptimizerConformance({
-  name: 'withGlobalNormClipping(tf.train.adam)',
-  create: () => withGlobalNormClipping(tf.train.adam(0.05), 1),
-  // 'skip' on a wrapped optimizer reads one boolean per step (documented).
-  syncFree: false,
-  resumeTolerance: 1e-6,
-});
-describeOptimizerConformance({
-  // (tf.train.momentum would fail the leak check on its own: its dispose() frees neither its
-  // learning-rate scalar nor calls SGD's dispose, in tfjs-core 4.22.)
-  name: "withGlobalNormClipping(tf.train.sgd, nonFinite: 'apply')",
-  create: () => withGlobalNormClipping(tf.train.sgd(0.1), 1, { nonFinite: 'apply' }),
-  skipsNonFinite: false,
-});
-describeOptimizerConformance({
-  name: 'sgd with clipNorm',
-  create: () => sgd({ learningRate: 0.2, clipNorm: 1 }),
+  name: 'sgd with coupled weight decay and warm-up then cosine',
+  create: () =>
+    sgd({
+      learningRate: 0.2,
+      weightDecay: 1e-2,
+      schedule: joinSchedules(
+        [
+          linearWarmupSchedule({ warmupSteps: 5, start: 0.1 }),
+          cosineSchedule({ decaySteps: 30, alpha: 0.1 }),
+        ],
+        [5],
+      ),
+    }),
 });
 describeOptimizerConformance({
   name: 'momentum (nesterov)',
   create: () => momentum({ learningRate: 0.05, momentum: 0.9, nesterov: true }),
+});
+describeOptimizerConformance({
+  name: 'momentum with clipNorm and coupled weight decay',
+  create: () => momentum({ learningRate: 0.05, momentum: 0.5, clipNorm: 0.5, weightDecay: 1e-2 }),
 });
 describeOptimizerConformance({
   name: 'adam with decoupled weight decay and clipNorm (AdamW + clipping)',

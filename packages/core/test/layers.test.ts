@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import { adam, deltaGClip, stepDecay, withGlobalNormClipping } from '../src/index.js';
+import { adam, deltaGClip, stepDecaySchedule } from '../src/index.js';
 
 function data() {
   // y = sin(3 x0) + x1^2 on a fixed grid: a small regression any MLP can fit.
@@ -72,7 +72,7 @@ describe('tfjs-layers', () => {
           learningRate: 0.1,
           gamma: 0.5,
           delta: 0.05,
-          schedule: stepDecay({ boundaries: [12], factor: 0.5 }),
+          schedule: stepDecaySchedule({ boundaries: [12], factor: 0.5 }),
         }),
       true,
     ],
@@ -80,11 +80,6 @@ describe('tfjs-layers', () => {
       'adam with clipNorm (state keyed by layer variable names)',
       () => adam({ learningRate: 0.01, clipNorm: 0.5 }),
       true,
-    ],
-    [
-      'withGlobalNormClipping(tf.train.adam)',
-      () => withGlobalNormClipping(tf.train.adam(0.01), 0.5),
-      false,
     ],
   ] as const) {
     it(`resumes a model saved with its optimizer (${label})`, async () => {

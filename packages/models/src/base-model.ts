@@ -1,11 +1,12 @@
+import { formatShape } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { WeightsMismatchError } from './errors.js';
 import type { ParameterStore } from './parameter-store.js';
-import type { ApplyOptions, Model, ModelConfig } from './types.js';
-import { formatShape, type NamedWeight, type NamedWeightInput } from './weights.js';
+import type { ApplyOptions, KindedConfig, Model } from './types.js';
+import type { NamedWeight, NamedWeightInput } from './weights.js';
 
 /** What every model shares: variable bookkeeping, weights I/O, disposal. */
-export abstract class BaseModel<C extends ModelConfig> implements Model {
+export abstract class BaseModel<C extends KindedConfig> implements Model {
   private disposed = false;
 
   constructor(

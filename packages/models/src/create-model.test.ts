@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { testData } from '../test/helpers.js';
+import type { ModelConfig } from './create-model.js';
 import { createModel } from './create-model.js';
 import { MlpModel } from './models/mlp.js';
 import { ResNetModel } from './models/resnet.js';
@@ -8,7 +9,6 @@ import { TransformerModel } from './models/transformer.js';
 import { VaeModel } from './models/vae.js';
 import { VitModel } from './models/vit.js';
 import { MODEL_PRESETS } from './presets.js';
-import type { ModelConfig } from './types.js';
 
 const tinyConfigs: ModelConfig[] = [
   { kind: 'mlp', inputSize: 3, hidden: [4], outputSize: 2, parameterization: 'ntk', seed: 5 },

@@ -1,4 +1,4 @@
-import { requireOneOf } from '@deltaclip/core';
+import { InvalidOptionError, requireOneOf } from '@deltaclip/utils';
 import { createMlp, type MlpConfig, type MlpModel } from './models/mlp.js';
 import { createResNet, type ResNetConfig, type ResNetModel } from './models/resnet.js';
 import {
@@ -8,7 +8,16 @@ import {
 } from './models/transformer.js';
 import { createVae, type VaeConfig, type VaeModel } from './models/vae.js';
 import { createVit, type VitConfig, type VitModel } from './models/vit.js';
-import { MODEL_KINDS, type Model, type ModelConfig } from './types.js';
+import type { Model } from './types.js';
+
+export const MODEL_KINDS = ['mlp', 'resnet', 'vae', 'vit', 'transformer'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+/**
+ * A JSON-serializable model description; `createModel(config)` builds it. Defined here, beside
+ * the one function that dispatches on it, so no model file depends on the list of all models.
+ */
+export type ModelConfig = MlpConfig | ResNetConfig | VaeConfig | VitConfig | TransformerConfig;
 
 /**
  * Builds the model a config describes (`config.kind`: 'mlp' | 'resnet' | 'vae' | 'vit' |
@@ -23,7 +32,9 @@ export function createModel(config: TransformerConfig): TransformerModel;
 export function createModel(config: ModelConfig): Model;
 export function createModel(config: ModelConfig): Model {
   if (typeof config !== 'object' || config === null) {
-    throw new RangeError(`config must be an object with a kind (got ${JSON.stringify(config)})`);
+    throw new InvalidOptionError(
+      `config must be an object with a kind (got ${JSON.stringify(config)})`,
+    );
   }
   const kind = requireOneOf('kind', config.kind, MODEL_KINDS);
   switch (kind) {

@@ -1,9 +1,12 @@
+import { DeltaclipError } from '@deltaclip/utils';
+
 /**
  * Thrown by `setWeights` when the given weights do not fit the model. Nothing has been assigned
  * when it is thrown. Lists every problem so that a bad checkpoint is diagnosed in one go.
  */
-export class WeightsMismatchError extends Error {
+export class WeightsMismatchError extends DeltaclipError {
   override readonly name = 'WeightsMismatchError';
+  readonly code = 'WEIGHTS_MISMATCH';
 
   constructor(
     readonly modelName: string,
@@ -26,8 +29,9 @@ export class WeightsMismatchError extends Error {
 }
 
 /** Thrown when a model's variable names would collide with variables already registered in tfjs. */
-export class VariableNameCollisionError extends Error {
+export class VariableNameCollisionError extends DeltaclipError {
   override readonly name = 'VariableNameCollisionError';
+  readonly code = 'VARIABLE_NAME_COLLISION';
 
   constructor(
     readonly prefix: string,
@@ -41,8 +45,9 @@ export class VariableNameCollisionError extends Error {
 }
 
 /** Thrown by `apply`, `encode`, `decode`, ... when an input tensor has the wrong rank or size. */
-export class InputShapeError extends Error {
+export class InputShapeError extends DeltaclipError {
   override readonly name = 'InputShapeError';
+  readonly code = 'INPUT_SHAPE';
 }
 
 const SHOWN = 8;

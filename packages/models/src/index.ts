@@ -6,7 +6,12 @@
  */
 
 export { BaseModel } from './base-model.js';
-export { createModel } from './create-model.js';
+export {
+  createModel,
+  MODEL_KINDS,
+  type ModelConfig,
+  type ModelKind,
+} from './create-model.js';
 export { InputShapeError, VariableNameCollisionError, WeightsMismatchError } from './errors.js';
 export {
   glorotUniform,
@@ -20,7 +25,7 @@ export {
 export { ACTIVATIONS, type Activation, activate, gelu } from './layers/activations.js';
 export { accuracy } from './losses/accuracy.js';
 export { type CrossEntropyOptions, softmaxCrossEntropy } from './losses/softmax-cross-entropy.js';
-export { type SquareLossOptions, squareLoss } from './losses/square-loss.js';
+export { squareLoss } from './losses/square-loss.js';
 export {
   createMlp,
   type MlpConfig,
@@ -65,13 +70,6 @@ export {
   type VitPooling,
 } from './models/vit.js';
 export { applyPreset, MODEL_PRESETS, type ModelPresetName } from './presets.js';
-export { Random, seededNormal } from './random.js';
-export {
-  type ApplyOptions,
-  type CommonConfig,
-  MODEL_KINDS,
-  type Model,
-  type ModelConfig,
-  type ModelKind,
-} from './types.js';
+export { seededNormal } from './random.js';
+export type { ApplyOptions, CommonConfig, KindedConfig, Model } from './types.js';
 export type { NamedWeight, NamedWeightInput } from './weights.js';

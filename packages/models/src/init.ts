@@ -1,7 +1,7 @@
-import type { Random } from './random.js';
+import type { Rng } from '@deltaclip/utils';
 
 /**
- * How a variable's initial value is drawn. All draws come from the variable's own {@link Random}
+ * How a variable's initial value is drawn. All draws come from the variable's own `Rng` (`rngFor(seed, name)`)
  * stream and are rounded to float32.
  *
  * - `zeros`, `ones`, `constant`
@@ -39,7 +39,7 @@ export function torchDefault(fanIn: number): Init {
 }
 
 /** Fills a float32 array of `size` values drawn as `init` says, from `random`. */
-export function initialValues(init: Init, size: number, random: Random): Float32Array {
+export function initialValues(init: Init, size: number, random: Rng): Float32Array {
   const out = new Float32Array(size);
   switch (init.kind) {
     case 'zeros':

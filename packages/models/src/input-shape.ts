@@ -1,6 +1,6 @@
+import { formatShape } from '@deltaclip/utils';
 import type * as tf from '@tensorflow/tfjs-core';
 import { InputShapeError } from './errors.js';
-import { formatShape } from './weights.js';
 
 /**
  * Checks `x.shape` against `expected`, where a string entry is a free dimension shown by that name

@@ -1,11 +1,11 @@
+import { rngFor } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { VariableNameCollisionError } from './errors.js';
 import { type Init, initialValues } from './init.js';
-import { Random } from './random.js';
 
 /**
  * Creates and owns a model's variables. Each variable is registered in tfjs as
- * `${prefix}/${name}` and initialized from `new Random(seed, name)` — its relative name — so the
+ * `${prefix}/${name}` and initialized from `rngFor(seed, name)` — its relative name — so the
  * initial value does not depend on the prefix or on the order of creation.
  */
 export class ParameterStore {
@@ -54,7 +54,7 @@ export class ParameterStore {
       throw new VariableNameCollisionError(this.prefix, fullName);
     }
     const size = shape.reduce((p, d) => p * d, 1);
-    const values = initialValues(init, size, new Random(this.seed, name));
+    const values = initialValues(init, size, rngFor(this.seed, name));
     const variable = tf.tidy(() =>
       tf.variable(tf.tensor(values, [...shape], 'float32'), trainable, fullName),
     );

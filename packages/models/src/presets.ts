@@ -1,11 +1,12 @@
-import type { ModelConfig, ModelKind } from './types.js';
+import { InvalidOptionError } from '@deltaclip/utils';
+import type { KindedConfig } from './types.js';
 
-/** Any subset of a model config's fields, with its kind. */
-export type PresetConfig = ModelConfig extends infer C
-  ? C extends ModelConfig
-    ? Partial<C> & { readonly kind: C['kind'] }
-    : never
-  : never;
+/**
+ * Some fields of a model config, with its kind. Checked when the model is built (every config
+ * rejects unknown fields), not here: typing presets by the union of all configs would make every
+ * model file depend on every other one.
+ */
+export type PresetConfig = { readonly kind: string } & Readonly<Record<string, unknown>>;
 
 /**
  * Named configurations. A config with `preset: name` takes every field it leaves out from the
@@ -45,18 +46,18 @@ export const MODEL_PRESETS = {
 export type ModelPresetName = keyof typeof MODEL_PRESETS;
 
 /** `config` with the fields of its preset filled in (unchanged when it names none). */
-export function applyPreset<C extends ModelConfig>(config: C): C {
+export function applyPreset<C extends KindedConfig>(config: C): C {
   if (config.preset === undefined) return config;
-  const preset = (MODEL_PRESETS as Record<string, { readonly kind: ModelKind }>)[config.preset];
+  const preset = (MODEL_PRESETS as Record<string, { readonly kind: string }>)[config.preset];
   if (preset === undefined) {
-    throw new RangeError(
+    throw new InvalidOptionError(
       `preset must be one of ${Object.keys(MODEL_PRESETS)
         .map((p) => `'${p}'`)
         .join(', ')} (got ${JSON.stringify(config.preset)})`,
     );
   }
   if (preset.kind !== config.kind) {
-    throw new RangeError(
+    throw new InvalidOptionError(
       `preset '${config.preset}' is a ${preset.kind} preset, but the config has kind '${config.kind}'`,
     );
   }

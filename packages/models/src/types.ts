@@ -1,16 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { MlpConfig } from './models/mlp.js';
-import type { ResNetConfig } from './models/resnet.js';
-import type { TransformerConfig } from './models/transformer.js';
-import type { VaeConfig } from './models/vae.js';
-import type { VitConfig } from './models/vit.js';
 import type { NamedWeight, NamedWeightInput } from './weights.js';
-
-export const MODEL_KINDS = ['mlp', 'resnet', 'vae', 'vit', 'transformer'] as const;
-export type ModelKind = (typeof MODEL_KINDS)[number];
-
-/** A JSON-serializable model description; `createModel(config)` builds it. */
-export type ModelConfig = MlpConfig | ResNetConfig | VaeConfig | VitConfig | TransformerConfig;
 
 /** Fields every model config accepts. */
 export interface CommonConfig {
@@ -29,6 +18,11 @@ export interface CommonConfig {
   readonly preset?: string;
 }
 
+/** What every model's config is: the common fields and its kind (`ModelConfig` lists them all). */
+export interface KindedConfig extends CommonConfig {
+  readonly kind: string;
+}
+
 export interface ApplyOptions {
   /**
    * Training mode: batch norm normalizes with the batch statistics and updates its running
@@ -43,7 +37,7 @@ export interface Model {
   /** The preset name if built from one, else the kind (`'mlp'`, `'resnet'`, ...). */
   readonly name: string;
   /** The config with every default filled in; `createModel(config)` rebuilds the same model. */
-  readonly config: ModelConfig;
+  readonly config: KindedConfig;
   /** Trainable variables, uniquely named `${prefix}/...`, in a fixed order. */
   readonly variables: readonly tf.Variable[];
   /** Non-trainable state (batch-norm running statistics), empty if none. */

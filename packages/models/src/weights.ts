@@ -18,7 +18,3 @@ export interface NamedWeightInput {
   readonly values: ArrayLike<number>;
   readonly trainable?: boolean;
 }
-
-export function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}

@@ -1,4 +1,5 @@
-import { type Regime, requireInteger, requirePositive, type StepTelemetry } from '@deltaclip/core';
+import type { Regime, StepTelemetry } from '@deltaclip/core';
+import { requireInteger, requirePositive } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import type { WeightSnapshot } from './distance.js';
 import { finiteOrNull } from './format.js';

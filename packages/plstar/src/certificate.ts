@@ -1,4 +1,5 @@
-import { type Regime, requireNonNegative, requirePositive } from '@deltaclip/core';
+import type { Regime } from '@deltaclip/core';
+import { requireNonNegative, requirePositive } from '@deltaclip/utils';
 import { finiteOrNull, fmt } from './format.js';
 import { type DistancePoint, type LossPoint, type MuPoint, toPoints } from './points.js';
 

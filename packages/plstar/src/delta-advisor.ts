@@ -1,4 +1,5 @@
-import { REGIMES, type RegimeCounts, requireNonNegative, requirePositive } from '@deltaclip/core';
+import { REGIMES, type RegimeCounts } from '@deltaclip/core';
+import { requireNonNegative, requirePositive } from '@deltaclip/utils';
 import type { StepLike } from './certificate.js';
 import { finiteOrNull, fmt } from './format.js';
 import { type Distribution, distribution } from './statistics.js';

@@ -1,4 +1,4 @@
-import { requireOneOf, requirePositive } from '@deltaclip/core';
+import { requireOneOf, requirePositive } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { lossAndGradients, requireGradients, squaredNorm } from './gradients.js';
 import type { LossFn } from './model.js';

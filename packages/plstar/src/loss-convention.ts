@@ -1,4 +1,4 @@
-import { requireInteger, requireNonNegative, requireOneOf } from '@deltaclip/core';
+import { requireInteger, requireNonNegative, requireOneOf } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** How a square loss reduces the squared residuals. */

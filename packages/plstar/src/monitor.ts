@@ -1,4 +1,5 @@
-import { requireInteger, requireNonNegative, type StepTelemetry } from '@deltaclip/core';
+import type { StepTelemetry } from '@deltaclip/core';
+import { requireInteger, requireNonNegative } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   type PlStarAnalysisOptions,

@@ -1,4 +1,4 @@
-import { requireInteger } from '@deltaclip/core';
+import { requireInteger } from '@deltaclip/utils';
 
 /**
  * Which samples an analysis uses: a count n (the first n samples) or explicit indices into the

@@ -4,7 +4,7 @@
  * JavaScript's shortest round-trip form, so decode(encode(s)) is s exactly and a shared URL
  * reproduces the run number for number.
  */
-import { requireInRange, requireInteger, requireOneOf, requirePositive } from '@deltaclip/core';
+import { requireInRange, requireInteger, requireOneOf, requirePositive } from '@deltaclip/utils';
 import {
   ACTIVATIONS,
   BACKENDS,

@@ -25,6 +25,7 @@ import {
   trajectoryMu,
   WeightSnapshot,
 } from '@deltaclip/plstar';
+import { MEAN } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import type { PreparedData } from '../data/prepare-data.js';
 import {
@@ -107,7 +108,7 @@ function lossFunction(loss: LossName, task: PreparedData['task']) {
     return (prediction: tf.Tensor, y: tf.Tensor) => softmaxCrossEntropy(prediction, y);
   }
   // Mean over all outputs (= tf.losses.meanSquaredError); one-hot targets for classification.
-  return (prediction: tf.Tensor, y: tf.Tensor) => squareLoss(prediction, y);
+  return (prediction: tf.Tensor, y: tf.Tensor) => squareLoss(prediction, y, MEAN);
 }
 
 export class Race {

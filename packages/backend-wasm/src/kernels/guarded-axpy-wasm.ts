@@ -1,4 +1,4 @@
-import { GUARDED_AXPY } from '@deltaclip/core';
+import { GUARDED_AXPY } from '@deltaclip/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { heapOffset, simdKernelsFor } from '../simd/simd-kernels.js';
 import { type WasmBackendLike, wasmKernel } from './wasm-backend-like.js';

@@ -1,4 +1,4 @@
-import { SELECT_BY_SCALAR } from '@deltaclip/core';
+import { SELECT_BY_SCALAR } from '@deltaclip/core/internal';
 import type * as tf from '@tensorflow/tfjs-core';
 
 interface WasmBackendLike {

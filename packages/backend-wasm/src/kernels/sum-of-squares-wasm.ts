@@ -1,5 +1,5 @@
 import { sumOfSquaresF64 } from '@deltaclip/backend';
-import { SUM_OF_SQUARES } from '@deltaclip/core';
+import { SUM_OF_SQUARES } from '@deltaclip/core/internal';
 import type * as tf from '@tensorflow/tfjs-core';
 import { heapOffset, simdKernelsFor } from '../simd/simd-kernels.js';
 import type { WasmBackendLike } from './wasm-backend-like.js';

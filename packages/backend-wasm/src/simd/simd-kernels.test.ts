@@ -1,4 +1,5 @@
-import { guardedAxpy, sumOfSquares } from '@deltaclip/core';
+import { sumOfSquares } from '@deltaclip/core';
+import { guardedAxpy } from '@deltaclip/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without types

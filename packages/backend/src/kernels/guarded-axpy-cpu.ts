@@ -1,4 +1,4 @@
-import { GUARDED_AXPY } from '@deltaclip/core';
+import { GUARDED_AXPY } from '@deltaclip/core/internal';
 import type * as tf from '@tensorflow/tfjs-core';
 
 /** The slice of MathBackendCPU this kernel uses (tfjs-backend-cpu keeps tensors in host arrays). */

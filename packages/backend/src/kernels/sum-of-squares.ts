@@ -1,4 +1,4 @@
-import { SUM_OF_SQUARES } from '@deltaclip/core';
+import { SUM_OF_SQUARES } from '@deltaclip/core/internal';
 import type * as tf from '@tensorflow/tfjs-core';
 
 /**

@@ -1,12 +1,11 @@
+import { deltaGClip, globalNorm } from '@deltaclip/core';
 import {
-  deltaGClip,
   GUARDED_AXPY,
-  globalNorm,
   guardedAxpy,
   SELECT_BY_SCALAR,
   SUM_OF_SQUARES,
   selectByScalar,
-} from '@deltaclip/core';
+} from '@deltaclip/core/internal';
 import { describeOptimizerConformance } from '@deltaclip/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-import { deltaGClip, requireInteger, requireOneOf } from '@deltaclip/core';
+import { deltaGClip } from '@deltaclip/core';
+import { requireInteger, requireOneOf } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { cnnWorkload } from './cnn.js';
 import { embeddingWorkload } from './embedding.js';

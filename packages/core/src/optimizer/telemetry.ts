@@ -1,6 +1,6 @@
+import { requireInteger } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { REGIMES, type Regime } from '../types.js';
-import { requireInteger } from '../validate.js';
 
 /** One optimizer step as seen by telemetry. */
 export interface StepTelemetry {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { StepContext } from '../context.js';
+import { OptimizerStateError } from '../errors.js';
 import { guardedAxpy } from '../kernels/guarded-axpy.js';
 import { flattenState, mapState, restoreState } from '../state.js';
 import { transformFromConfig } from '../transforms/registry.js';
@@ -24,6 +25,11 @@ const COUNTS_NAME = 'deltaclip/telemetry/regimeCounts';
  * One step is: resolve the variables, run the transform on device, assign
  * `w <- w + updates` (only where the transform's guard holds), record telemetry. Nothing is read
  * back to the host, so steps queue on an accelerator without stalls.
+ *
+ * `iterations` counts every call of `applyGradients` (and so of `minimize`) that returns, whether
+ * the step changed the variables or was skipped (a non-finite or zero gradient): it is the index
+ * of the batch, so a schedule or a resumed run stays aligned with the data whatever was skipped.
+ * A call that throws (`nonFinite: 'throw'`, a bad gradient) does not count and changes nothing.
  */
 export class TransformOptimizer extends tf.Optimizer {
   static get className(): string {
@@ -39,6 +45,31 @@ export class TransformOptimizer extends tf.Optimizer {
   ) {
     super();
     this.telemetry = new Telemetry(telemetry);
+  }
+
+  /**
+   * tf.Optimizer's minimize, except that the cost and the gradients are released when
+   * applyGradients throws (tfjs leaks them), so a caught NonFiniteGradientError costs nothing.
+   */
+  override minimize(
+    f: () => tf.Scalar,
+    returnCost = false,
+    varList?: tf.Variable[],
+  ): tf.Scalar | null {
+    const { value, grads } = this.computeGradients(f, varList);
+    try {
+      this.applyGradients(
+        varList == null ? grads : varList.map((v) => ({ name: v.name, tensor: grads[v.name]! })),
+      );
+    } catch (error) {
+      value.dispose();
+      throw error;
+    } finally {
+      tf.dispose(grads);
+    }
+    if (returnCost) return value;
+    value.dispose();
+    return null;
   }
 
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
@@ -120,7 +151,7 @@ export class TransformOptimizer extends tf.Optimizer {
         keepState(
           restoreState(template, saved, (value, path, like) => {
             if (like !== undefined && !tf.util.arraysEqual(value.shape, like.shape)) {
-              throw new Error(
+              throw new OptimizerStateError(
                 `'${STATE_PREFIX}/${path}' has shape [${value.shape}], expected [${like.shape}]`,
               );
             }
@@ -129,7 +160,7 @@ export class TransformOptimizer extends tf.Optimizer {
         ),
       );
     } catch (error) {
-      throw new Error(
+      throw new OptimizerStateError(
         `${this.getClassName()}.setWeights: ${(error as Error).message} ` +
           `(got ${rest.map((w) => w.name).join(', ') || 'no weights'}). Were they saved by an optimizer with the same configuration?`,
       );

@@ -1,3 +1,4 @@
+import { requireNonNegative, requireOneOf, requirePositive } from '@deltaclip/utils';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { TelemetryOptions } from '../optimizer/telemetry.js';
 import { TransformOptimizer } from '../optimizer/transform-optimizer.js';
@@ -12,7 +13,6 @@ import {
 import { chain } from '../transforms/chain.js';
 import { scaleByLearningRate } from '../transforms/scale-by-learning-rate.js';
 import type { GradientTransformation } from '../types.js';
-import { requireNonNegative, requireOneOf, requirePositive } from '../validate.js';
 
 /** Options every ready-made optimizer of this package takes. */
 export interface DescentOptions {

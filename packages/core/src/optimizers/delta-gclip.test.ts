@@ -8,7 +8,12 @@ import {
   withNorm,
 } from '../../test/reference.js';
 import type { Schedule } from '../schedules/schedule.js';
-import { cosine, join, linearWarmup, stepDecay } from '../schedules/schedules.js';
+import {
+  cosineSchedule,
+  joinSchedules,
+  linearWarmupSchedule,
+  stepDecaySchedule,
+} from '../schedules/schedules.js';
 import { type DeltaGClipOptions, deltaGClip, deltaGClipPerTensor, gClip } from './delta-gclip.js';
 
 const SHAPES = [[3, 4], [5], [2, 2, 3]] as const;
@@ -147,12 +152,18 @@ describe('deltaGClip matches the float64 reference', () => {
   });
 
   const schedules: [string, Schedule][] = [
-    ['step decay', stepDecay({ boundaries: [3, 6], factor: 0.1 })],
-    ['step decay by epoch', stepDecay({ boundaries: [2, 4], unit: 'epoch', stepsPerEpoch: 2 })],
-    ['cosine', cosine({ decaySteps: 8, alpha: 0.1 })],
+    ['step decay', stepDecaySchedule({ boundaries: [3, 6], factor: 0.1 })],
+    [
+      'step decay by epoch',
+      stepDecaySchedule({ boundaries: [2, 4], unit: 'epoch', stepsPerEpoch: 2 }),
+    ],
+    ['cosine', cosineSchedule({ decaySteps: 8, alpha: 0.1 })],
     [
       'warm-up then cosine',
-      join([linearWarmup({ warmupSteps: 3, start: 0.2 }), cosine({ decaySteps: 6 })], [3]),
+      joinSchedules(
+        [linearWarmupSchedule({ warmupSteps: 3, start: 0.2 }), cosineSchedule({ decaySteps: 6 })],
+        [3],
+      ),
     ],
   ];
   for (const [label, schedule] of schedules) {
@@ -190,7 +201,7 @@ describe('deltaGClip matches the float64 reference', () => {
   });
 
   it('in the per-tensor variant, with decoupled weight decay and a schedule', () => {
-    const schedule = stepDecay({ boundaries: [4], factor: 0.5 });
+    const schedule = stepDecaySchedule({ boundaries: [4], factor: 0.5 });
     const o = { ...base, weightDecay: 0.05, decoupledWeightDecay: true };
     expectMatchesReference(
       deltaGClipPerTensor,

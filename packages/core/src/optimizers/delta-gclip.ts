@@ -1,7 +1,7 @@
+import { requireNonNegative, requirePositive } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { deltaGClipPerTensorScale } from '../transforms/delta-gclip-per-tensor-scale.js';
 import { deltaGClipScale } from '../transforms/delta-gclip-scale.js';
-import { requireNonNegative, requirePositive } from '../validate.js';
 import {
   ConfiguredOptimizer,
   type DescentConfig,

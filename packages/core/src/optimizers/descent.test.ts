@@ -161,15 +161,20 @@ describe('per-variable optimizer state', () => {
     optimizer.dispose();
   });
 
-  it('clipNorm clips the raw gradient before the direction', () => {
+  it('clipNorm clips the raw gradient before the direction; sgd refuses it (that is gClip)', () => {
     const v = tf.variable(tf.tensor1d([0, 0]), true, 'desc_clip');
-    const optimizer = sgd({ learningRate: 1, clipNorm: 1 });
+    const optimizer = momentum({ learningRate: 1, momentum: 0.5, clipNorm: 1 });
     const g = tf.tensor1d([3, 4]);
     optimizer.applyGradients({ [v.name]: g });
     const [a, b] = Array.from(v.dataSync());
     expect(a).toBeCloseTo(-0.6, 6);
     expect(b).toBeCloseTo(-0.8, 6);
-    expect(() => sgd({ learningRate: 1, clipNorm: 0 })).toThrow('clipNorm must be > 0 (got 0)');
+    expect(() => momentum({ learningRate: 1, clipNorm: 0 })).toThrow(
+      'clipNorm must be > 0 (got 0)',
+    );
+    expect(() => sgd({ learningRate: 1, clipNorm: 1 } as never)).toThrow(
+      'sgd has no clipNorm (got 1): clipping then SGD is GClip, write gClip({ learningRate, gamma: clipNorm })',
+    );
     expect(() => adam({ learningRate: 1, beta1: 1 })).toThrow(
       'beta1 must be in [0, 0.999999] (got 1)',
     );

@@ -1,9 +1,9 @@
+import { InvalidOptionError, requirePositive } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { clipByGlobalNorm } from '../transforms/clip-by-global-norm.js';
 import { type AdamOptions, scaleByAdam } from '../transforms/scale-by-adam.js';
 import { type MomentumOptions, scaleByMomentum } from '../transforms/scale-by-momentum.js';
 import type { GradientTransformation } from '../types.js';
-import { requirePositive } from '../validate.js';
 import {
   ConfiguredOptimizer,
   type DescentConfig,
@@ -12,7 +12,10 @@ import {
   resolveDescent,
 } from './configured-optimizer.js';
 
-/** Options of sgd, momentum and adam: optional global-norm clipping in front (Keras `global_clipnorm`). */
+/**
+ * Options of momentum and adam: optional global-norm clipping in front (Keras `global_clipnorm`).
+ * sgd has none: clipping then SGD is GClip, whose one spelling is `gClip`.
+ */
 export interface ClippableOptions extends DescentOptions {
   /** Clip the raw gradient to this global L2 norm first (default: no clipping). */
   clipNorm?: number;
@@ -34,15 +37,23 @@ function clipFirst(config: ClippableConfig): GradientTransformation[] {
   return config.clipNorm === null ? [] : [clipByGlobalNorm(config.clipNorm)];
 }
 
-/** Plain gradient descent, w <- w - eta_t g, as a sync-free, guarded, serializable optimizer. */
-export class SgdOptimizer extends ConfiguredOptimizer<ClippableConfig> {
+/**
+ * Plain gradient descent, w <- w - eta_t g, as a sync-free, guarded, serializable optimizer.
+ * For clipped SGD use `gClip({ learningRate, gamma })`: clip to gamma, then SGD.
+ */
+export class SgdOptimizer extends ConfiguredOptimizer<DescentConfig> {
   static override get className(): string {
     return 'DeltaClipSGD';
   }
 
-  constructor(options: ClippableOptions) {
-    const config = resolveClippable(options);
-    super(descentChain(config, [], clipFirst(config)), config, options.telemetry);
+  constructor(options: DescentOptions) {
+    if (options !== null && typeof options === 'object' && 'clipNorm' in options) {
+      throw new InvalidOptionError(
+        `sgd has no clipNorm (got ${String((options as { clipNorm: unknown }).clipNorm)}): clipping then SGD is GClip, write gClip({ learningRate, gamma: clipNorm })`,
+      );
+    }
+    const config = resolveDescent(options);
+    super(descentChain(config, []), config, options.telemetry);
   }
 }
 
@@ -102,8 +113,8 @@ tf.serialization.registerClass(SgdOptimizer);
 tf.serialization.registerClass(MomentumOptimizer);
 tf.serialization.registerClass(AdamOptimizer);
 
-/** Gradient descent; `clipNorm` adds global-norm clipping. */
-export function sgd(options: ClippableOptions): SgdOptimizer {
+/** Gradient descent (for clipped gradient descent, {@link gClip} in ./delta-gclip.ts). */
+export function sgd(options: DescentOptions): SgdOptimizer {
   return new SgdOptimizer(options);
 }
 

@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** An optimizer as JSON: its registered class name and its `getConfig()` output. */
@@ -18,7 +19,7 @@ export interface OptimizerConfig {
  */
 export function optimizerFromConfig(spec: OptimizerConfig): tf.Optimizer {
   if (typeof spec !== 'object' || spec === null || typeof spec.className !== 'string') {
-    throw new RangeError(
+    throw new InvalidOptionError(
       `an optimizer is described as { className, config } (got ${JSON.stringify(spec)})`,
     );
   }
@@ -31,7 +32,7 @@ export function optimizerFromConfig(spec: OptimizerConfig): tf.Optimizer {
         return proto instanceof tf.Optimizer;
       })
       .sort();
-    throw new RangeError(
+    throw new InvalidOptionError(
       `unknown optimizer className '${spec.className}' (registered optimizers: ${known.join(', ')})`,
     );
   }

@@ -1,18 +1,19 @@
 import {
+  InvalidOptionError,
   requireFiniteNumber,
   requireInRange,
   requireInteger,
   requireNonNegative,
   requireOneOf,
   requirePositive,
-} from '../validate.js';
+} from '@deltaclip/utils';
 import type { Schedule, ScheduleConfig } from './schedule.js';
 
 function requireIncreasing(name: string, values: readonly number[]): void {
   values.forEach((v, i) => {
     requireInteger(`${name}[${i}]`, v, 0);
     if (i > 0 && v <= values[i - 1]!) {
-      throw new RangeError(
+      throw new InvalidOptionError(
         `${name} must be strictly increasing (got ${values[i - 1]} then ${v} at index ${i})`,
       );
     }
@@ -20,7 +21,7 @@ function requireIncreasing(name: string, values: readonly number[]): void {
 }
 
 /** Multiplier `value` at every step (default 1: the base learning rate as is). */
-export function constant(value = 1): Schedule {
+export function constantSchedule(value = 1): Schedule {
   requireFiniteNumber('value', value);
   return { config: { kind: 'constant', value }, at: () => value };
 }
@@ -39,10 +40,10 @@ export interface StepDecayOptions {
 /**
  * Piecewise-constant decay: factor^k where k is the number of boundaries already reached.
  * The paper's schedule, eta x0.1 after epochs 100 and 150 of 200, is
- * `stepDecay({ boundaries: [100, 150], unit: 'epoch', stepsPerEpoch })`: epochs 0-99 use eta,
+ * `stepDecaySchedule({ boundaries: [100, 150], unit: 'epoch', stepsPerEpoch })`: epochs 0-99 use eta,
  * 100-149 use 0.1 eta, 150-199 use 0.01 eta.
  */
-export function stepDecay(options: StepDecayOptions): Schedule {
+export function stepDecaySchedule(options: StepDecayOptions): Schedule {
   const factor = requirePositive('factor', options.factor ?? 0.1);
   const unit = requireOneOf('unit', options.unit ?? 'step', ['step', 'epoch'] as const);
   const boundaries = [...options.boundaries];
@@ -50,7 +51,7 @@ export function stepDecay(options: StepDecayOptions): Schedule {
   let stepsPerEpoch = 1;
   if (unit === 'epoch') {
     if (options.stepsPerEpoch === undefined) {
-      throw new RangeError(
+      throw new InvalidOptionError(
         "stepsPerEpoch is required when unit is 'epoch' (got undefined): pass ceil(trainSize / batchSize)",
       );
     }
@@ -76,7 +77,7 @@ export interface CosineOptions {
 }
 
 /** Cosine decay: alpha + (1 - alpha) (1 + cos(pi min(t, T) / T)) / 2. */
-export function cosine(options: CosineOptions): Schedule {
+export function cosineSchedule(options: CosineOptions): Schedule {
   const decaySteps = requireInteger('decaySteps', options.decaySteps, 1);
   const alpha = requireInRange('alpha', options.alpha ?? 0, 0, 1);
   return {
@@ -96,7 +97,7 @@ export interface LinearWarmupOptions {
 }
 
 /** Linear warm-up from `start` to 1 over `warmupSteps`, then 1. */
-export function linearWarmup(options: LinearWarmupOptions): Schedule {
+export function linearWarmupSchedule(options: LinearWarmupOptions): Schedule {
   const warmupSteps = requireInteger('warmupSteps', options.warmupSteps, 1);
   const start = requireNonNegative('start', options.start ?? 0);
   return {
@@ -107,14 +108,18 @@ export function linearWarmup(options: LinearWarmupOptions): Schedule {
 
 /**
  * Run `schedules[i]` from `boundaries[i-1]` on, each restarted at its own step 0 (optax's
- * join_schedules). Warm-up then cosine: `join([linearWarmup({warmupSteps: 500}),
- * cosine({decaySteps: 9500})], [500])`.
+ * join_schedules). Warm-up then cosine: `joinSchedules([linearWarmupSchedule({warmupSteps: 500}),
+ * cosineSchedule({decaySteps: 9500})], [500])`.
  */
-export function join(schedules: readonly Schedule[], boundaries: readonly number[]): Schedule {
-  if (schedules.length === 0) throw new RangeError('join needs at least one schedule (got 0)');
+export function joinSchedules(
+  schedules: readonly Schedule[],
+  boundaries: readonly number[],
+): Schedule {
+  if (schedules.length === 0)
+    throw new InvalidOptionError('joinSchedules needs at least one schedule (got 0)');
   if (boundaries.length !== schedules.length - 1) {
-    throw new RangeError(
-      `join needs ${schedules.length - 1} boundaries for ${schedules.length} schedules (got ${boundaries.length})`,
+    throw new InvalidOptionError(
+      `joinSchedules needs ${schedules.length - 1} boundaries for ${schedules.length} schedules (got ${boundaries.length})`,
     );
   }
   requireIncreasing('boundaries', boundaries);
@@ -132,8 +137,9 @@ export function join(schedules: readonly Schedule[], boundaries: readonly number
 }
 
 /** Pointwise product of multipliers, e.g. a warm-up times a step decay. */
-export function product(...schedules: readonly Schedule[]): Schedule {
-  if (schedules.length === 0) throw new RangeError('product needs at least one schedule (got 0)');
+export function productSchedule(...schedules: readonly Schedule[]): Schedule {
+  if (schedules.length === 0)
+    throw new InvalidOptionError('productSchedule needs at least one schedule (got 0)');
   const parts = [...schedules];
   return {
     config: { kind: 'product', schedules: parts.map((s) => s.config) },
@@ -145,20 +151,20 @@ export function product(...schedules: readonly Schedule[]): Schedule {
 export function scheduleFromConfig(config: ScheduleConfig): Schedule {
   switch (config.kind) {
     case 'constant':
-      return constant(config.value);
+      return constantSchedule(config.value);
     case 'stepDecay':
-      return stepDecay(config);
+      return stepDecaySchedule(config);
     case 'cosine':
-      return cosine(config);
+      return cosineSchedule(config);
     case 'linearWarmup':
-      return linearWarmup(config);
+      return linearWarmupSchedule(config);
     case 'join':
-      return join(config.schedules.map(scheduleFromConfig), config.boundaries);
+      return joinSchedules(config.schedules.map(scheduleFromConfig), config.boundaries);
     case 'product':
-      return product(...config.schedules.map(scheduleFromConfig));
+      return productSchedule(...config.schedules.map(scheduleFromConfig));
     default: {
       const kind = (config as { kind?: unknown }).kind;
-      throw new RangeError(
+      throw new InvalidOptionError(
         `Unknown schedule kind ${JSON.stringify(kind)}: expected constant, stepDecay, cosine, linearWarmup, join or product`,
       );
     }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { countBackendReads } from './backend-reads.js';
+import { maxRelativeError, type ReferenceOptimizer, referenceFor } from './reference.js';
 
 export interface ConformanceSubject {
   /** Shown in test names. */
@@ -17,6 +18,18 @@ export interface ConformanceSubject {
    * products, so wrapping it needs about 1e-6.
    */
   readonly resumeTolerance?: number;
+  /**
+   * The float64 reference of this optimizer's update rule, for the trajectory check. Default:
+   * {@link referenceFor} its `{ className, config }` (every ready-made deltaclip optimizer has
+   * one). An optimizer with neither gets no trajectory check.
+   */
+  readonly reference?: () => ReferenceOptimizer;
+  /**
+   * Largest error allowed between its trajectory and the float64 reference's after 20 steps,
+   * relative to the weights' root mean square (default 1e-4: float32 round-off with room for
+   * backends whose transcendental functions are less exact).
+   */
+  readonly referenceTolerance?: number;
 }
 
 let unique = 0;
@@ -38,6 +51,8 @@ function values(n: number, seed: number): Float32Array {
 
 interface Problem {
   readonly vars: tf.Variable[];
+  /** The gradient at `weights` [w1, w2], in float64 from the formula (no tfjs). */
+  referenceGrads(weights: readonly Float64Array[]): Float64Array[];
   /** 0.5 * sum_i ||A_i w_i - b_i||^2 over the two variables. */
   loss(): tf.Scalar;
   grads(): tf.NamedTensorMap;
@@ -45,8 +60,10 @@ interface Problem {
 }
 
 function makeProblem(seed: number): Problem {
-  const a = tf.tensor2d(values(12, seed + 1), [4, 3]);
-  const b = tf.tensor1d(values(4, seed + 2));
+  const aValues = values(12, seed + 1);
+  const bValues = values(4, seed + 2);
+  const a = tf.tensor2d(aValues, [4, 3]);
+  const b = tf.tensor1d(bValues);
   const w1 = tf.variable(tf.tensor1d(values(3, seed + 3)), true, freshName('w1'));
   const w2 = tf.variable(tf.tensor2d(values(6, seed + 4), [2, 3]), true, freshName('w2'));
   const loss = () =>
@@ -57,6 +74,17 @@ function makeProblem(seed: number): Problem {
     });
   return {
     vars: [w1, w2],
+    // grad_w1 = A^T (A w1 - b), grad_w2 = w2 - 0.5.
+    referenceGrads([x1, x2]) {
+      const r = Array.from({ length: 4 }, (_, i) => {
+        let dot = -bValues[i]!;
+        for (let j = 0; j < 3; j++) dot += aValues[i * 3 + j]! * x1![j]!;
+        return dot;
+      });
+      const g1 = new Float64Array(3);
+      for (let j = 0; j < 3; j++) for (let i = 0; i < 4; i++) g1[j]! += aValues[i * 3 + j]! * r[i]!;
+      return [g1, x2!.map((x) => x - 0.5)];
+    },
     loss,
     grads: () => {
       const { value, grads } = tf.variableGrads(loss);
@@ -80,7 +108,8 @@ function step(optimizer: tf.Optimizer, problem: Problem): void {
 }
 
 /**
- * The contract every optimizer of deltaclip meets, on whatever backend is active: it descends,
+ * The contract every optimizer of deltaclip meets, on whatever backend is active: it follows an
+ * independent float64 reference of its update rule (see ./reference.ts), descends,
  * honours both applyGradients forms and null gradients, leaks no tensor, never syncs, skips
  * non-finite steps, round-trips its config and weights exactly, and releases its state.
  *
@@ -91,6 +120,7 @@ export function describeOptimizerConformance(subject: ConformanceSubject): void 
   const syncFree = subject.syncFree ?? true;
   const skipsNonFinite = subject.skipsNonFinite ?? true;
   const resumeTolerance = subject.resumeTolerance ?? 0;
+  const referenceTolerance = subject.referenceTolerance ?? 1e-4;
 
   describe(`optimizer conformance: ${subject.name} on ${tf.getBackend()}`, () => {
     it('minimizes a quadratic with minimize()', () => {
@@ -108,6 +138,32 @@ export function describeOptimizerConformance(subject: ConformanceSubject): void 
       expect(final).toBeLessThan(0.5 * first);
       expect(final).toBeLessThanOrEqual(last);
       expect(optimizer.iterations).toBe(50);
+      optimizer.dispose();
+      problem.dispose();
+    });
+
+    it('follows the float64 reference of its update rule for 20 steps', () => {
+      const optimizer = subject.create();
+      const reference =
+        subject.reference?.() ??
+        referenceFor(optimizer.getClassName(), optimizer.getConfig() as Record<string, unknown>);
+      expect(
+        reference,
+        `no float64 reference for ${optimizer.getClassName()}: pass subject.reference`,
+      ).toBeDefined();
+      const problem = makeProblem(8);
+      const initial = snapshot(problem.vars);
+      const expected = initial.map((w) => Float64Array.from(w));
+      for (let i = 0; i < 20; i++) {
+        step(optimizer, problem);
+        reference!.step(expected, problem.referenceGrads(expected));
+      }
+      const actual = snapshot(problem.vars);
+      expected.forEach((w, i) => {
+        expect(maxRelativeError(actual[i]!, w)).toBeLessThanOrEqual(referenceTolerance);
+      });
+      // Moved at all: a no-op optimizer cannot pass by matching a no-op reference.
+      expect(maxRelativeError(actual[0]!, initial[0]!)).toBeGreaterThan(100 * referenceTolerance);
       optimizer.dispose();
       problem.dispose();
     });
@@ -189,7 +245,10 @@ export function describeOptimizerConformance(subject: ConformanceSubject): void 
           tf.dispose([g1, g2]);
           expect(snapshot(problem.vars)).toEqual(before);
         }
+        // A skipped step is a step: iterations counts calls of applyGradients (documented rule).
+        expect(optimizer.iterations).toBe(3);
         step(optimizer, problem);
+        expect(optimizer.iterations).toBe(4);
         expect(snapshot(problem.vars).flat().every(Number.isFinite)).toBe(true);
         optimizer.dispose();
         problem.dispose();

@@ -1,7 +1,7 @@
+import { requireNonNegative } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { EMPTY_STATE } from '../state.js';
 import type { GradientTransformation } from '../types.js';
-import { requireNonNegative } from '../validate.js';
 import { registerTransform } from './registry.js';
 
 /**

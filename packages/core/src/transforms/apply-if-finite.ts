@@ -1,9 +1,9 @@
+import { requireOneOf } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { NonFiniteGradientError } from '../errors.js';
 import { selectByScalar } from '../kernels/select-by-scalar.js';
 import { flattenState, zipState } from '../state.js';
 import type { GradientTransformation, TransformConfig, TransformState } from '../types.js';
-import { requireOneOf } from '../validate.js';
 import { registerTransform, transformFromConfig } from './registry.js';
 
 /** What an optimizer does with a gradient that contains NaN or Infinity. */
@@ -23,7 +23,10 @@ interface GuardState {
  *   Decided on device, so it never syncs.
  * - `'throw'`: throws a {@link NonFiniteGradientError} naming the step and the first non-finite
  *   variable, before anything changes. Costs one read of a boolean per step.
- * - `'apply'`: no guard; NaN reaches the variables (the paper's code behaves so).
+ * - `'apply'`: no guard: the chain's own rule is applied to every entry, so non-finite values
+ *   reach the variables. For δ-GClip and GClip this is the authors' code: a non-finite norm gives
+ *   h = eta * min(1, delta) (see `deltaGClipScale`), finite entries move by h g and non-finite
+ *   ones become NaN or Inf. The step is not reported as skipped and counts in the regimes.
  *
  * Finiteness is judged from the squared global norm, so a gradient whose norm overflows float32
  * (above about 1.8e19) counts as non-finite too.

@@ -1,9 +1,9 @@
+import { requirePositive } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { globalNorm } from '../norms.js';
 import { EMPTY_STATE } from '../state.js';
 import type { GradientTransformation, UpdateContext } from '../types.js';
 import type { Updates } from '../updates.js';
-import { requirePositive } from '../validate.js';
 import { registerTransform } from './registry.js';
 
 /**

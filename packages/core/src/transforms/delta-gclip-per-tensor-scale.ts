@@ -1,7 +1,7 @@
+import { requireNonNegative, requirePositive } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { EMPTY_STATE } from '../state.js';
 import { type GradientTransformation, REGIME_CODE } from '../types.js';
-import { requireNonNegative, requirePositive } from '../validate.js';
 import type { DeltaGClipScaleOptions } from './delta-gclip-scale.js';
 import { regimeOf } from './delta-gclip-scale.js';
 import { registerTransform } from './registry.js';

@@ -1,7 +1,7 @@
+import { requireNonNegative, requirePositive } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { EMPTY_STATE } from '../state.js';
 import { type GradientTransformation, REGIME_CODE } from '../types.js';
-import { requireNonNegative, requirePositive } from '../validate.js';
 import { registerTransform } from './registry.js';
 
 export interface DeltaGClipScaleOptions {
@@ -42,6 +42,11 @@ export function regimeOf(ratio: tf.Tensor, delta: number): tf.Tensor {
  * paper's semantics: w <- w - h (g + lambda w) with h from ||g||). As in the paper's code a zero
  * gradient gives s = 0: no step, weight decay included; the step is reported as skipped.
  *
+ * A NaN or infinite norm gives s = min(1, delta), which is what the authors' code computes
+ * (`max(delta, gamma / nan)` keeps delta; `gamma / inf` is 0). Behind the optimizers' default
+ * guard such a step never reaches the variables; with `nonFinite: 'apply'` it does, exactly as in
+ * the authors' code: every finite entry moves by h g, every non-finite one becomes NaN or Inf.
+ *
  * @example
  * chain(deltaGClipScale({ gamma: 0.25, delta: 1e-3 }), scaleByLearningRate(5))
  */
@@ -53,17 +58,17 @@ export function deltaGClipScale(options: DeltaGClipScaleOptions): GradientTransf
     init: () => EMPTY_STATE,
     update(updates, state, context) {
       const norm = context.rawGlobalNorm();
-      const positive = tf.greater(norm, 0);
-      const ratio = tf.div(gamma, norm);
+      const zero = tf.equal(norm, 0);
+      const ratio = tf.where(tf.isNaN(norm), tf.scalar(0), tf.div(gamma, norm));
       const scale = tf.where(
-        positive,
-        tf.minimum(1, tf.maximum(delta, ratio)),
+        zero,
         tf.scalar(0),
+        tf.minimum(1, tf.maximum(delta, ratio)),
       ) as tf.Scalar;
       const regime = tf.where(
-        positive,
-        regimeOf(ratio, delta),
+        zero,
         tf.scalar(REGIME_CODE.skipped, 'int32'),
+        regimeOf(ratio, delta),
       ) as tf.Scalar;
       context.report({ clipScale: scale, regime });
       return { updates: updates.scaledBy(scale), state };

@@ -1,3 +1,4 @@
+import { OptimizerStateError } from '../errors.js';
 import type { GradientTransformation, TransformConfig } from '../types.js';
 
 type Builder = (config: TransformConfig) => GradientTransformation;
@@ -17,7 +18,7 @@ export function transformFromConfig(config: TransformConfig): GradientTransforma
   const build = builders.get(config.kind);
   if (build === undefined) {
     const known = [...builders.keys()].sort().join(', ');
-    throw new Error(
+    throw new OptimizerStateError(
       `Unknown transform kind '${config.kind}'. Known kinds: ${known}. ` +
         'Call registerTransform(kind, build) for custom transforms before deserializing.',
     );

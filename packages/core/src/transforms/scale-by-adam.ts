@@ -1,7 +1,7 @@
+import { requireInRange, requirePositive } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { slotState } from '../state.js';
 import type { GradientTransformation, TransformState } from '../types.js';
-import { requireInRange, requirePositive } from '../validate.js';
 import { registerTransform } from './registry.js';
 
 export interface AdamOptions {

@@ -1,8 +1,8 @@
+import { requirePositive } from '@deltaclip/utils';
 import type { Schedule, ScheduleConfig } from '../schedules/schedule.js';
-import { constant, scheduleFromConfig } from '../schedules/schedules.js';
+import { constantSchedule, scheduleFromConfig } from '../schedules/schedules.js';
 import { EMPTY_STATE } from '../state.js';
 import type { GradientTransformation } from '../types.js';
-import { requirePositive } from '../validate.js';
 import { registerTransform } from './registry.js';
 
 /**
@@ -15,7 +15,7 @@ import { registerTransform } from './registry.js';
  */
 export function scaleByLearningRate(
   learningRate: number,
-  schedule: Schedule = constant(1),
+  schedule: Schedule = constantSchedule(1),
 ): GradientTransformation {
   requirePositive('learningRate', learningRate);
   return {

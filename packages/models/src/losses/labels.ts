@@ -1,6 +1,6 @@
+import { formatShape } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { InputShapeError } from '../errors.js';
-import { formatShape } from '../weights.js';
 
 /**
  * Labels as one row of class weights per position, [P, C] float32, for logits [..., C]: `labels`

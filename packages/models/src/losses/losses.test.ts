@@ -1,3 +1,4 @@
+import { HALF_SUM, MEAN, squareLossFromName } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { testData } from '../../test/helpers.js';
@@ -13,19 +14,20 @@ describe('squareLoss', () => {
     const t = y.dataSync();
     let sum = 0;
     for (let i = 0; i < p.length; i++) sum += (p[i]! - t[i]!) ** 2;
+    // m = 12 residual entries (4 samples x 3 outputs), not the 3 outputs.
     const cases = [
-      [{}, sum / 12],
-      [{ reduction: 'mean', half: true }, sum / 24],
-      [{ reduction: 'sum' }, sum],
-      [{ reduction: 'sum', half: true }, sum / 2],
+      ['mean', sum / 12],
+      ['half-mean', sum / 24],
+      ['sum', sum],
+      ['half-sum', sum / 2],
     ] as const;
-    for (const [options, expected] of cases) {
-      const loss = squareLoss(pred, y, options);
+    for (const [name, expected] of cases) {
+      const loss = squareLoss(pred, y, squareLossFromName(name));
       expect(loss.dataSync()[0]).toBeCloseTo(expected, 5);
       loss.dispose();
     }
     const tfMse = tf.losses.meanSquaredError(y, pred);
-    const ours = squareLoss(pred, y);
+    const ours = squareLoss(pred, y, MEAN);
     expect(ours.dataSync()[0]).toBeCloseTo(tfMse.dataSync()[0]!, 6);
     tf.dispose([pred, y, tfMse, ours]);
   });
@@ -33,11 +35,11 @@ describe('squareLoss', () => {
   it('refuses mismatched shapes instead of broadcasting', () => {
     const pred = tf.zeros([4, 1]);
     const y = tf.zeros([4]);
-    expect(() => squareLoss(pred, y)).toThrow(
+    expect(() => squareLoss(pred, y, MEAN)).toThrow(
       'squareLoss: pred and y must have the same shape (got [4, 1] and [4])',
     );
-    expect(() => squareLoss(pred, pred, { reduction: 'max' as never })).toThrow(
-      "reduction must be one of 'sum', 'mean' (got \"max\")",
+    expect(() => squareLoss(pred, pred, { reduction: 'max', half: false } as never)).toThrow(
+      "loss.reduction must be one of 'sum', 'mean' (got \"max\")",
     );
     tf.dispose([pred, y]);
   });
@@ -126,7 +128,7 @@ describe('accuracy', () => {
     tf.dispose([
       accuracy(logits, labels),
       softmaxCrossEntropy(logits, labels),
-      squareLoss(logits, logits),
+      squareLoss(logits, logits, HALF_SUM),
     ]);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([logits, labels]);

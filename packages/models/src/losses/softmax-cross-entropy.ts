@@ -1,5 +1,5 @@
+import { requireOneOf } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
-import { requireOneOf } from '../config-fields.js';
 import { labelRows } from './labels.js';
 
 export interface CrossEntropyOptions {

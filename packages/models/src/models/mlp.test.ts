@@ -1,3 +1,4 @@
+import { MEAN } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -142,7 +143,7 @@ describe('mlp', () => {
       const model = createMlp({ ...base, parameterization, activation: 'gelu' });
       const x = testData([8, 3]);
       const y = testData([8, 2], 9);
-      expectGradientsForEveryVariable(model, () => squareLoss(model.apply(x), y));
+      expectGradientsForEveryVariable(model, () => squareLoss(model.apply(x), y, MEAN));
       tf.dispose([x, y]);
       model.dispose();
     }
@@ -154,7 +155,7 @@ describe('mlp', () => {
     const y = testData([16, 2], 4);
     const { before, after } = train(
       model,
-      () => squareLoss(model.apply(x), y),
+      () => squareLoss(model.apply(x), y, MEAN),
       20,
       tf.train.sgd(0.1),
     );

@@ -1,18 +1,20 @@
-import { requireInteger, requireNonNegative, requireOneOf } from '@deltaclip/core';
-import type * as tf from '@tensorflow/tfjs-core';
-import { BaseModel } from '../base-model.js';
-import { build, commonFields } from '../build.js';
 import {
   rejectUnknownFields,
   requireBoolean,
+  requireInteger,
   requireIntegerArray,
-  requirePrefix,
-} from '../config-fields.js';
+  requireNonNegative,
+  requireOneOf,
+} from '@deltaclip/utils';
+import type * as tf from '@tensorflow/tfjs-core';
+import { BaseModel } from '../base-model.js';
+import { build, commonFields } from '../build.js';
 import { glorotUniform, heNormal, type Init } from '../init.js';
 import { requireShape } from '../input-shape.js';
 import { ACTIVATIONS, type Activation, activate } from '../layers/activations.js';
 import { applyDense, createDense, type Dense } from '../layers/dense.js';
 import type { ParameterStore } from '../parameter-store.js';
+import { requirePrefix } from '../prefix.js';
 import { applyPreset } from '../presets.js';
 import type { CommonConfig } from '../types.js';
 

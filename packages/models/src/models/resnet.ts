@@ -1,14 +1,21 @@
-import { requireInRange, requireInteger, requireOneOf, requirePositive } from '@deltaclip/core';
+import {
+  rejectUnknownFields,
+  requireInRange,
+  requireInteger,
+  requireIntegerArray,
+  requireOneOf,
+  requirePositive,
+} from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseModel } from '../base-model.js';
 import { build, commonFields } from '../build.js';
-import { rejectUnknownFields, requireIntegerArray, requirePrefix } from '../config-fields.js';
 import { glorotUniform, heNormal, type Init, torchDefault, zeros } from '../init.js';
 import { requireShape } from '../input-shape.js';
 import { applyBatchNorm, type BatchNorm, createBatchNorm } from '../layers/batch-norm.js';
 import { applyConv2d, type Conv2d, createConv2d } from '../layers/conv2d.js';
 import { applyDense, createDense, type Dense } from '../layers/dense.js';
 import type { ParameterStore } from '../parameter-store.js';
+import { requirePrefix } from '../prefix.js';
 import { applyPreset } from '../presets.js';
 import type { CommonConfig } from '../types.js';
 

@@ -1,22 +1,28 @@
-import { requireInteger, requireOneOf, requirePositive } from '@deltaclip/core';
+import {
+  formatShape,
+  rejectUnknownFields,
+  requireBoolean,
+  requireInteger,
+  requireOneOf,
+  requirePositive,
+} from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseModel } from '../base-model.js';
 import { build, commonFields } from '../build.js';
-import { rejectUnknownFields, requireBoolean, requirePrefix } from '../config-fields.js';
 import { InputShapeError } from '../errors.js';
 import { zeros } from '../init.js';
 import { applyDense, createDense, type Dense } from '../layers/dense.js';
 import {
-  applyEncoderBlock,
-  createEncoderBlock,
-  type EncoderBlock,
-} from '../layers/encoder-block.js';
-import { applyLayerNorm, createLayerNorm, type LayerNorm } from '../layers/layer-norm.js';
+  applyEncoderTrunk,
+  createEncoderTrunk,
+  type EncoderTrunk,
+  requireHeadsDivideWidth,
+  TRANSFORMER_KERNEL_INIT,
+} from '../layers/encoder-trunk.js';
 import type { ParameterStore } from '../parameter-store.js';
+import { requirePrefix } from '../prefix.js';
 import { applyPreset } from '../presets.js';
 import type { CommonConfig } from '../types.js';
-import { formatShape } from '../weights.js';
-import { requireHeadsDivideWidth, TRANSFORMER_KERNEL_INIT } from './vit.js';
 
 export const EMBEDDING_LOOKUPS = ['gather', 'oneHot'] as const;
 export type EmbeddingLookup = (typeof EMBEDDING_LOOKUPS)[number];
@@ -112,8 +118,7 @@ export function resolveTransformerConfig(config: TransformerConfig): ResolvedTra
 export class TransformerModel extends BaseModel<ResolvedTransformerConfig> {
   private readonly tokenEmbedding: tf.Variable;
   private readonly positionEmbedding: tf.Variable;
-  private readonly blocks: readonly EncoderBlock[];
-  private readonly norm: LayerNorm;
+  private readonly trunk: EncoderTrunk;
   private readonly head: Dense;
 
   constructor(config: ResolvedTransformerConfig, store: ParameterStore, name = 'transformer') {
@@ -122,16 +127,7 @@ export class TransformerModel extends BaseModel<ResolvedTransformerConfig> {
     const kernelInit = TRANSFORMER_KERNEL_INIT;
     this.tokenEmbedding = store.weight('embedding', [config.vocabSize, width], kernelInit);
     this.positionEmbedding = store.weight('position', [config.sequenceLength, width], kernelInit);
-    this.blocks = Array.from({ length: config.depth }, (_, i) =>
-      createEncoderBlock(store, `block${i}`, {
-        width,
-        heads: config.heads,
-        mlpHidden: Math.max(1, Math.round(config.mlpRatio * width)),
-        layerNormEpsilon: config.layerNormEpsilon,
-        kernelInit,
-      }),
-    );
-    this.norm = createLayerNorm(store, 'norm', { size: width, epsilon: config.layerNormEpsilon });
+    this.trunk = createEncoderTrunk(store, config);
     this.head = createDense(store, 'head', {
       inputSize: width,
       outputSize: config.outputSize,
@@ -160,9 +156,11 @@ export class TransformerModel extends BaseModel<ResolvedTransformerConfig> {
             ),
             [n!, t!, width],
           );
-    let h = tf.add(embedded, tf.slice(this.positionEmbedding, [0, 0], [t!, width])) as tf.Tensor3D;
-    for (const block of this.blocks) h = applyEncoderBlock(block, h, this.config.causal);
-    return applyDense(this.head, applyLayerNorm(this.norm, h));
+    const h = tf.add(
+      embedded,
+      tf.slice(this.positionEmbedding, [0, 0], [t!, width]),
+    ) as tf.Tensor3D;
+    return applyDense(this.head, applyEncoderTrunk(this.trunk, h, this.config.causal));
   }
 }
 

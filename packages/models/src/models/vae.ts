@@ -1,13 +1,19 @@
-import { requireInteger, requireNonNegative, requireOneOf } from '@deltaclip/core';
+import {
+  rejectUnknownFields,
+  requireInteger,
+  requireIntegerArray,
+  requireNonNegative,
+  requireOneOf,
+} from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseModel } from '../base-model.js';
 import { build, commonFields } from '../build.js';
-import { rejectUnknownFields, requireIntegerArray, requirePrefix } from '../config-fields.js';
 import { glorotUniform, heNormal, type Init, torchDefault, zeros } from '../init.js';
 import { requireShape } from '../input-shape.js';
 import { ACTIVATIONS, type Activation, activate } from '../layers/activations.js';
 import { applyDense, createDense, type Dense } from '../layers/dense.js';
 import type { ParameterStore } from '../parameter-store.js';
+import { requirePrefix } from '../prefix.js';
 import { applyPreset } from '../presets.js';
 import { seededNormal } from '../random.js';
 import type { CommonConfig } from '../types.js';

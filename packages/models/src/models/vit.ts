@@ -1,18 +1,24 @@
-import { requireInteger, requireOneOf, requirePositive } from '@deltaclip/core';
+import {
+  rejectUnknownFields,
+  requireInteger,
+  requireOneOf,
+  requirePositive,
+} from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseModel } from '../base-model.js';
 import { build, commonFields } from '../build.js';
-import { rejectUnknownFields, requirePrefix } from '../config-fields.js';
 import { type Init, zeros } from '../init.js';
 import { requireShape } from '../input-shape.js';
 import { applyDense, createDense, type Dense } from '../layers/dense.js';
 import {
-  applyEncoderBlock,
-  createEncoderBlock,
-  type EncoderBlock,
-} from '../layers/encoder-block.js';
-import { applyLayerNorm, createLayerNorm, type LayerNorm } from '../layers/layer-norm.js';
+  applyEncoderTrunk,
+  createEncoderTrunk,
+  type EncoderTrunk,
+  requireHeadsDivideWidth,
+  TRANSFORMER_KERNEL_INIT,
+} from '../layers/encoder-trunk.js';
 import type { ParameterStore } from '../parameter-store.js';
+import { requirePrefix } from '../prefix.js';
 import { applyPreset } from '../presets.js';
 import type { CommonConfig } from '../types.js';
 
@@ -116,21 +122,11 @@ export function resolveVitConfig(config: VitConfig): ResolvedVitConfig {
   return resolved;
 }
 
-export function requireHeadsDivideWidth(heads: number, width: number): void {
-  if (width % heads !== 0) {
-    throw new RangeError(`heads must divide width (got heads ${heads}, width ${width})`);
-  }
-}
-
-/** DINO / timm: N(0, 0.02^2) truncated at 2 std. */
-export const TRANSFORMER_KERNEL_INIT: Init = { kind: 'truncatedNormal', std: 0.02 };
-
 export class VitModel extends BaseModel<ResolvedVitConfig> {
   private readonly patchEmbedding: Dense;
   private readonly classToken: tf.Variable | null;
   private readonly positionEmbedding: tf.Variable;
-  private readonly blocks: readonly EncoderBlock[];
-  private readonly norm: LayerNorm;
+  private readonly trunk: EncoderTrunk;
   private readonly head: Dense;
 
   constructor(config: ResolvedVitConfig, store: ParameterStore, name = 'vit') {
@@ -147,16 +143,7 @@ export class VitModel extends BaseModel<ResolvedVitConfig> {
       config.pooling === 'cls' ? store.weight('cls', [1, 1, width], kernelInit) : null;
     const tokens = patches + (this.classToken === null ? 0 : 1);
     this.positionEmbedding = store.weight('position', [1, tokens, width], kernelInit);
-    this.blocks = Array.from({ length: config.depth }, (_, i) =>
-      createEncoderBlock(store, `block${i}`, {
-        width,
-        heads: config.heads,
-        mlpHidden: Math.max(1, Math.round(config.mlpRatio * width)),
-        layerNormEpsilon: config.layerNormEpsilon,
-        kernelInit,
-      }),
-    );
-    this.norm = createLayerNorm(store, 'norm', { size: width, epsilon: config.layerNormEpsilon });
+    this.trunk = createEncoderTrunk(store, config);
     this.head = createDense(store, 'head', {
       inputSize: width,
       outputSize: config.numClasses,
@@ -181,8 +168,7 @@ export class VitModel extends BaseModel<ResolvedVitConfig> {
       h = tf.concat([tf.tile(this.classToken, [n, 1, 1]) as tf.Tensor3D, h], 1);
     }
     h = tf.add(h, this.positionEmbedding);
-    for (const block of this.blocks) h = applyEncoderBlock(block, h, false);
-    h = applyLayerNorm(this.norm, h) as tf.Tensor3D;
+    h = applyEncoderTrunk(this.trunk, h, false);
     const pooled =
       this.classToken !== null
         ? tf.reshape(tf.slice(h, [0, 0, 0], [n, 1, width]), [n, width])

@@ -1,0 +1,21 @@
+/**
+ * @deltaclip/core/internal — what the backend adapters and custom transforms need beyond the
+ * public API: the names of the fused kernels they register, the ops behind them, the `Updates`
+ * a transform receives, the state-tree helpers and the chain every ready-made optimizer is.
+ * No semver promise: these follow the implementation.
+ */
+export { GUARDED_AXPY, guardedAxpy } from './kernels/guarded-axpy.js';
+export { SELECT_BY_SCALAR, selectByScalar } from './kernels/select-by-scalar.js';
+export { SUM_OF_SQUARES } from './kernels/sum-of-squares.js';
+export { resolveGradients, type VariableGradient } from './optimizer/gradients.js';
+export {
+  ConfiguredOptimizer,
+  type DescentConfig,
+  descentChain,
+  resolveDescent,
+} from './optimizers/configured-optimizer.js';
+export { EMPTY_STATE, flattenState, mapState, restoreState, slotState } from './state.js';
+export { updatesGlobalNorm } from './transforms/clip-by-global-norm.js';
+export { transformFromConfig } from './transforms/registry.js';
+export { REGIME_CODE } from './types.js';
+export { Updates } from './updates.js';
