@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { useBackend } from '@deltaclip/backend';
 import { analyzePlStar, type PlStarRecord, WeightSnapshot } from '@deltaclip/plstar';
 import {
   buildTask,
@@ -11,6 +10,7 @@ import {
 } from '@deltaclip/train';
 import { loadDatasetNode, readResumeState } from '@deltaclip/train/node';
 import { type CommandDef, parseCommand, UsageError } from '../args.js';
+import { selectBackend } from '../backends.js';
 import type { Output } from '../output.js';
 import { insightLines, summarizeRun } from '../summary.js';
 import { runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
@@ -66,7 +66,7 @@ export async function analyze(argv: readonly string[], output: Output): Promise<
     });
     spec = { ...base, optimizer: parseOptimizerSpec('sgd:lr=1') };
   }
-  const selected = await useBackend(String(values.backend) as Parameters<typeof useBackend>[0]);
+  const selected = await selectBackend(String(values.backend));
   output.info(`Backend: ${selected.name}.`);
   const task = await buildTask(spec.task, {
     prefix: 'analyze',
