@@ -2,10 +2,10 @@
  * One training run in a child process of `deltaclip compare` / `reproduce`: receives a run spec,
  * sets up the backend, trains, sends back progress and the outcome, exits.
  */
-import { useBackend } from '@deltaclip/backend';
 import { type Callback, type RunSpec, runExperiment } from '@deltaclip/train';
 import { loadDatasetNode } from '@deltaclip/train/node';
 import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from './backends.js';
 
 export interface WorkerRequest {
   readonly index: number;
@@ -28,7 +28,7 @@ function send(message: WorkerMessage): Promise<void> {
 async function handle(request: WorkerRequest): Promise<void> {
   const t0 = performance.now();
   tf.enableProdMode();
-  const selected = await useBackend(request.backend as Parameters<typeof useBackend>[0]);
+  const selected = await selectBackend(request.backend);
   let lastSent = 0;
   const progress: Callback = {
     onStepEnd(run) {

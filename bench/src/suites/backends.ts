@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { type SelectedBackend, useBackend } from '@deltaclip/backend';
+import { cpuBackend, type SelectedBackend, useBackend } from '@deltaclip/backend';
 import {
   createReferenceTraining,
   type ReferenceModel,
@@ -131,7 +131,7 @@ export const backends: Suite = {
   id: 'backends',
   title: 'Backends: training throughput on cpu vs wasm, and wasm matMul against the machine',
   async run() {
-    const cpuInfo = await useBackend('cpu');
+    const cpuInfo = await useBackend(cpuBackend);
     const wasmInfo = await useBackend(wasmBackend);
     const rows: TrainingRow[] = [];
     rows.push(await trainingRow('mlp', { cpu: 3, wasm: 20 }));

@@ -1,4 +1,4 @@
-import { registerCpuKernels } from '@deltaclip/backend';
+import { registerCpuKernels } from '@deltaclip/backend/internal';
 import { registerWasmKernels } from '@deltaclip/backend-wasm';
 import { deltaGClip } from '@deltaclip/core';
 import * as tf from '@tensorflow/tfjs-core';

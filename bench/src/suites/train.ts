@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { useBackend } from '@deltaclip/backend';
+import { cpuBackend, useBackend } from '@deltaclip/backend';
+import { wasmBackend } from '@deltaclip/backend-wasm';
 import { adam, deltaGClip } from '@deltaclip/core';
 import { teacherStudent } from '@deltaclip/datasets';
 import { createModel, squareLoss } from '@deltaclip/models';
@@ -25,7 +26,7 @@ function throughput(steps: number, step: () => void, sync: () => void): number {
 }
 
 async function optimizerThroughput(backend: 'cpu' | 'wasm') {
-  await useBackend(backend);
+  await useBackend(backend === 'cpu' ? cpuBackend : wasmBackend);
   const data = teacherStudent({
     numSamples: BATCH,
     inputDim: 64,

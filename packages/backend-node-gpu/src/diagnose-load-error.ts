@@ -1,16 +1,15 @@
+import type { Unavailable } from '@deltaclip/backend';
+import { firstLine, installCommand } from '@deltaclip/backend/internal';
 import {
   CUDA_VERSION,
   CUDNN_VERSION,
   downloadRedirectHints,
-  firstLine,
-  installCommand,
   LIBTENSORFLOW_VERSION,
+  type NodeFlavor,
   systemRequirements,
-  type Unavailable,
-} from '@deltaclip/backend';
+} from './install-hints.js';
 
-/** Which tfjs-node flavor failed: `node` (@tensorflow/tfjs-node) or `node-gpu` (@tensorflow/tfjs-node-gpu). */
-export type NodeFlavor = 'node' | 'node-gpu';
+export type { NodeFlavor };
 
 export function tfjsNodePackage(flavor: NodeFlavor): string {
   return flavor === 'node-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';

@@ -5,10 +5,9 @@ import {
   type BackendAdapter,
   type BackendInfo,
   BackendUnavailableError,
-  importOptionalPackage,
-  isMissingPackage,
   type Unavailable,
 } from '@deltaclip/backend';
+import { isMissingPackage } from '@deltaclip/backend/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   diagnoseLoadError,
@@ -23,7 +22,7 @@ export type PackageImporter = (specifier: string) => Promise<Record<string, unkn
 export interface NodeBackendOptions {
   /** `node-gpu` loads @tensorflow/tfjs-node-gpu, `node` loads @tensorflow/tfjs-node. */
   readonly flavor: NodeFlavor;
-  /** How to import the package (default: the application's copy, found like @deltaclip/backend's adapters). */
+  /** How to import the package (default: `import()` from this package, where npm and pnpm link the optional peer). */
   readonly importer?: PackageImporter;
 }
 
@@ -34,16 +33,17 @@ interface TensorflowBackendLike {
 }
 
 /**
- * Imports from this package first (where npm and pnpm link an installed optional peer), then
- * from the application (working directory, main script).
+ * Imports from this package, where npm and pnpm link an installed optional peer; undefined when
+ * it is not installed. Never from the working directory: the application's own dependency graph
+ * decides which tfjs-node is used.
  */
 const importFromHere: PackageImporter = async (specifier) => {
   try {
     return (await import(specifier)) as Record<string, unknown>;
   } catch (error) {
-    if (!isMissingPackage(error, specifier)) throw error;
+    if (isMissingPackage(error, specifier)) return undefined;
+    throw error;
   }
-  return importOptionalPackage(specifier);
 };
 
 /** Both flavors register a tfjs backend named 'tensorflow': only one can be loaded per process. */

@@ -1,6 +1,6 @@
 /**
  * @deltaclip/backend-wasm — tfjs-backend-wasm for deltaclip in Node and browsers: the `wasm`
- * adapter (`useBackend('wasm')`), with the training kernels tfjs-backend-wasm 4.22 lacks and
+ * adapter (`useBackend(wasmBackend)`), with the training kernels tfjs-backend-wasm 4.22 lacks and
  * deltaclip's fused optimizer kernels.
  */
 import { wasmBackend } from './wasm-backend.js';
@@ -23,6 +23,3 @@ export { selectByScalarWasmConfig } from './kernels/select-by-scalar-wasm.js';
 export { sumOfSquaresWasmConfig } from './kernels/sum-of-squares-wasm.js';
 export { unsortedSegmentSumWasmConfig } from './kernels/unsorted-segment-sum-wasm.js';
 export { wasmBackend };
-
-/** The adapters of this package, for the registry of @deltaclip/backend. */
-export const backendAdapters = [wasmBackend] as const;

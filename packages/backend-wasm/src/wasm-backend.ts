@@ -5,11 +5,9 @@ import {
   type BackendInfo,
   type BackendLoadOptions,
   BackendUnavailableError,
-  firstLine,
-  installFix,
-  isMissingPackage,
   type WasmVariant,
 } from '@deltaclip/backend';
+import { firstLine, installCommand, isMissingPackage } from '@deltaclip/backend/internal';
 import { requireInteger, requireOneOf } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { wasmPlatform } from '#wasm-platform';
@@ -41,7 +39,7 @@ async function importTfjsWasm(): Promise<TfjsWasm | Availability> {
       reason: isMissingPackage(error, WASM_PACKAGE)
         ? `${WASM_PACKAGE} is not installed`
         : `${WASM_PACKAGE} failed to load: ${firstLine(error)}`,
-      fix: installFix('wasm', [WASM_PACKAGE]),
+      fix: [installCommand([WASM_PACKAGE])],
     };
   }
 }
@@ -153,7 +151,7 @@ export const wasmBackend: BackendAdapter = {
           'wasm',
           `the wasm backend already runs the ${BUILD_NAMES[started.build]} build; its build is chosen once, when it starts`,
           [
-            `pass wasmVariant: '${wanted}' to the first useBackend('wasm') of the process (or page)`,
+            `pass wasmVariant: '${wanted}' to the first useBackend(wasmBackend) of the process (or page)`,
           ],
         );
       }
@@ -214,7 +212,7 @@ function setWasmPaths(loaded: TfjsWasm, paths: BackendLoadOptions['wasmPaths']):
   if (bundled === undefined) return;
   if (loaded.version_wasm !== BUNDLED_WASM_VERSION) {
     console.warn(
-      `@deltaclip/backend-wasm bundles the binaries of tfjs-backend-wasm ${BUNDLED_WASM_VERSION}, but ${loaded.version_wasm} is installed; pass wasmPaths (the folder serving node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm) to useBackend('wasm')`,
+      `@deltaclip/backend-wasm bundles the binaries of tfjs-backend-wasm ${BUNDLED_WASM_VERSION}, but ${loaded.version_wasm} is installed; pass wasmPaths (the folder serving node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm) to useBackend(wasmBackend)`,
     );
     return;
   }

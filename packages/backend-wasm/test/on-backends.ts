@@ -1,3 +1,4 @@
+import { Rng } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** The values and shape of a tensor computed on one backend. */
@@ -34,13 +35,8 @@ export function maxScaledError(a: ArrayLike<number>, b: ArrayLike<number>): numb
   return worst / Math.max(scale, 1e-30);
 }
 
-/** Deterministic values in [-1, 1). */
+/** Deterministic values in [-1, 1), from utils' seeded Rng. */
 export function seeded(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: n }, () => rng.uniformIn(-1, 1));
 }

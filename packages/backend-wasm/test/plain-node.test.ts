@@ -5,9 +5,9 @@ import { expect, it } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 // The built package in a plain node process (NODE_PATH cleared: pnpm's bin shims put the whole
-// virtual store there), found by name through the registry of @deltaclip/backend.
-it("useBackend('wasm') finds this package by name and trains conv and gather on wasm", () => {
-  const out = execFileSync(process.execPath, ['test/fixtures/use-wasm-by-name.mjs'], {
+// virtual store there), its adapter imported and passed to useBackend as an application does.
+it('useBackend(wasmBackend) trains conv and gather on wasm in plain node', () => {
+  const out = execFileSync(process.execPath, ['test/fixtures/use-wasm-adapter.mjs'], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, NODE_PATH: '' },

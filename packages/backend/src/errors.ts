@@ -1,12 +1,15 @@
+import { DeltaclipError } from '@deltaclip/utils';
+
 /**
  * A backend that cannot be used here. `reason` says what is missing or failed, `fix` lists the
  * steps (install command, system requirements, environment variables); the message has both.
  */
-export class BackendUnavailableError extends Error {
+export class BackendUnavailableError extends DeltaclipError {
   override readonly name = 'BackendUnavailableError';
+  readonly code = 'BACKEND_UNAVAILABLE';
 
   constructor(
-    /** Registry name of the backend, e.g. `node-gpu`. */
+    /** Name of the backend, e.g. `node-gpu` (`auto` when no candidate could be used). */
     readonly backend: string,
     readonly reason: string,
     readonly fix: readonly string[],
@@ -19,6 +22,15 @@ export class BackendUnavailableError extends Error {
       options,
     );
   }
+}
+
+/**
+ * tfjs's gradients could not be registered with the tfjs-core in use (they went to another copy):
+ * `tf.grad` and every optimizer would fail, so `useBackend` refuses to go on.
+ */
+export class GradientRegistrationError extends DeltaclipError {
+  override readonly name = 'GradientRegistrationError';
+  readonly code = 'GRADIENT_REGISTRATION_FAILED';
 }
 
 /** The first line of an error's message, or the value as text: short reasons, no stack traces. */

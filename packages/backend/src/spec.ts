@@ -7,16 +7,9 @@
 /** Version of {@link BackendAdapter}; adapters declare the one they implement. */
 export const BACKEND_SPEC_VERSION = 1 as const;
 
-/** The backends deltaclip knows by name, slowest first. */
-export const BACKEND_NAMES = ['cpu', 'wasm', 'node', 'node-gpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
-
-/** What `useBackend` accepts as a name: a known backend, a registered adapter's name, or `auto`. */
-export type BackendChoice = 'auto' | BackendName | (string & {});
-
 /** What a loaded backend is. */
 export interface BackendInfo {
-  /** Registry name: `cpu`, `wasm`, `node`, `node-gpu`. */
+  /** The adapter's name: `cpu`, `wasm`, `node`, `node-gpu`. */
   readonly name: string;
   /** The tfjs backend it sets: `cpu`, `wasm`, `tensorflow`. */
   readonly tfBackend: string;
@@ -73,20 +66,26 @@ export interface BackendLoadOptions {
 export type WasmVariant = 'auto' | 'plain' | 'simd' | 'threaded-simd';
 
 /**
- * One backend as deltaclip sees it.
+ * One backend as deltaclip sees it. Adapter packages export theirs as objects (`cpuBackend` here,
+ * `wasmBackend` in @deltaclip/backend-wasm, `nodeBackend` / `nodeGpuBackend` in
+ * @deltaclip/backend-node-gpu); the application imports the ones it wants and passes them in, so
+ * nothing is looked up by name at run time.
  *
  * @example
- * const info = await useBackend(myAdapter); // or registerBackendAdapter(myAdapter); useBackend('name')
+ * const info = await useBackend(wasmBackend);
  */
 export interface BackendAdapter {
   readonly specVersion: typeof BACKEND_SPEC_VERSION;
-  /** Registry name. */
+  /** Short name shown by `doctor` and in `SelectedBackend`, e.g. `wasm`. */
   readonly name: string;
   /** The tfjs backend name that `load` registers. */
   readonly tfBackend: string;
   /** npm package that ships this adapter. */
   readonly packageName: string;
-  /** Expected speed for training, higher is faster; `auto` tries adapters from the highest down. */
+  /**
+   * Expected speed for training, higher is faster; `auto` tries its candidates from the highest
+   * down (cpu 10, wasm 20, node 30, node-gpu 40).
+   */
   readonly rank: number;
   /** Whether the backend can run here. Never throws; may import the backend's package. */
   availability(): Promise<Availability>;

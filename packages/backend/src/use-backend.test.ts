@@ -1,8 +1,8 @@
+import { DeltaclipError } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cpuBackend } from './adapters/cpu.js';
 import { BackendUnavailableError } from './errors.js';
-import { platform } from './platform/node.js';
-import { registerBackendAdapter } from './registry.js';
 import { BACKEND_SPEC_VERSION, type BackendAdapter } from './spec.js';
 import { useBackend } from './use-backend.js';
 
@@ -37,20 +37,9 @@ async function rejection(promise: Promise<unknown>): Promise<BackendUnavailableE
   return error as BackendUnavailableError;
 }
 
-// The adapter packages are not dependencies of this package, but under `pnpm test` NODE_PATH
-// (set by pnpm's bin shims) reaches its whole virtual store; pretend they are not installed.
-// (test/plain-node.test.ts runs the real lookup in a plain node process.)
-beforeEach(() => {
-  const original = platform.importPackage;
-  vi.spyOn(platform, 'importPackage').mockImplementation(async (specifier) =>
-    specifier.startsWith('@deltaclip/backend-') ? undefined : original(specifier),
-  );
-  return () => vi.restoreAllMocks();
-});
-
-describe('useBackend', () => {
+describe('useBackend(adapter)', () => {
   it('sets the cpu backend and describes it', async () => {
-    const info = await useBackend('cpu');
+    const info = await useBackend(cpuBackend);
     expect(tf.getBackend()).toBe('cpu');
     expect(info).toMatchObject({
       name: 'cpu',
@@ -69,44 +58,30 @@ describe('useBackend', () => {
     expect(tf.getKernel('DeltaClipSumOfSquares', 'cpu')).toBeDefined();
   });
 
-  it('rejects unknown names with a RangeError listing the valid ones', async () => {
-    await expect(useBackend('gpu')).rejects.toThrow(
-      new RangeError(
-        `backend must be one of 'auto', 'cpu', 'wasm', 'node', 'node-gpu' (got "gpu")`,
+  it('refuses a name, saying that adapters are passed as objects', async () => {
+    await expect(useBackend('wasm' as never)).rejects.toThrow(
+      new TypeError(
+        `useBackend needs a backend adapter object such as cpuBackend, or 'auto' with candidates (got "wasm") (backends are no longer found by name: import the adapter, e.g. import { wasmBackend } from '@deltaclip/backend-wasm', and pass it)`,
       ),
     );
-    await expect(useBackend(42 as never)).rejects.toThrow(RangeError);
+    await expect(useBackend(42 as never)).rejects.toThrow(
+      new TypeError(
+        `useBackend needs a backend adapter object such as cpuBackend, or 'auto' with candidates (got 42)`,
+      ),
+    );
   });
 
-  it('names the missing adapter package, the install command, CUDA/cuDNN and the download variables', async () => {
-    const error = await rejection(useBackend('node-gpu'));
-    expect(error.backend).toBe('node-gpu');
-    expect(error.reason).toBe('@deltaclip/backend-node-gpu is not installed');
-    expect(error.fix[0]).toBe(
-      'npm install @deltaclip/backend-node-gpu @tensorflow/tfjs-node-gpu@4.22.0',
-    );
-    expect(error.message).toMatch(
-      /^Backend 'node-gpu' is not available: @deltaclip\/backend-node-gpu is not installed\nTo fix it:\n {2}- npm install/,
-    );
-    expect(error.message).toContain('CUDA 11.2 and cuDNN 8.1');
-    expect(error.message).toContain('TFJS_NODE_CDN_STORAGE');
-    expect(error.message).toContain('TFJS_NODE_BASE_URI');
-    expect(error.message).not.toMatch(/\n\s+at /); // no stack trace
-    const wasm = await rejection(useBackend('wasm'));
-    expect(wasm.reason).toBe('@deltaclip/backend-wasm is not installed');
-    expect(wasm.fix).toEqual([
-      'npm install @deltaclip/backend-wasm @tensorflow/tfjs-backend-wasm@4.22.0',
-    ]);
-  });
-
-  it('refuses an adapter of another spec version', () => {
+  it('refuses an adapter of another spec version, naming both versions', async () => {
     const future = {
-      ...fakeAdapter({ name: 'future' }),
+      ...fakeAdapter({ name: 'future', packageName: 'future-adapter' }),
       specVersion: 2,
     } as unknown as BackendAdapter;
-    expect(() => registerBackendAdapter(future)).toThrow(
-      "adapter 'future' implements backend spec version 2, but @deltaclip/backend implements version 1",
+    const error = await rejection(useBackend(future));
+    expect(error.message).toBe(
+      "Backend 'future' is not available: its adapter implements backend spec version 2, but @deltaclip/backend implements version 1\nTo fix it:\n  - install matching versions of future-adapter and @deltaclip/backend",
     );
+    expect(error.code).toBe('BACKEND_UNAVAILABLE');
+    expect(BackendUnavailableError.is(error) && DeltaclipError.is(error)).toBe(true);
   });
 
   it('turns a backend that tfjs cannot initialize into an error carrying the cause', async () => {
@@ -118,7 +93,7 @@ describe('useBackend', () => {
     );
     expect(error.reason).toContain("tfjs could not initialize its 'broken-for-test' backend");
     expect(error.reason).toContain('no device here');
-    await useBackend('cpu');
+    await useBackend(cpuBackend);
   });
 
   it('rejects an adapter that says it is unavailable, with its reason and fix', async () => {
@@ -133,37 +108,87 @@ describe('useBackend', () => {
   });
 });
 
-describe("useBackend('auto')", () => {
-  it('picks the fastest available backend and says which faster ones were skipped and why', async () => {
-    registerBackendAdapter(
-      fakeAdapter({
-        name: 'fast-but-absent',
-        rank: 100,
-        availability: async () => ({ available: false, reason: 'no such device', fix: [] }),
-      }),
-    );
-    registerBackendAdapter(
-      fakeAdapter({
-        name: 'fast-but-failing',
-        rank: 90,
-        load: async () => {
-          throw new BackendUnavailableError('fast-but-failing', 'driver crashed', ['reboot']);
-        },
-      }),
-    );
-    registerBackendAdapter(fakeAdapter({ name: 'medium', rank: 25 }));
-    const info = await useBackend('auto');
+describe("useBackend('auto', { candidates })", () => {
+  it('picks the fastest available candidate and says which faster ones were skipped and why', async () => {
+    const loaded: string[] = [];
+    const medium = fakeAdapter({
+      name: 'medium',
+      rank: 25,
+      load: async () => {
+        loaded.push('medium');
+      },
+    });
+    const info = await useBackend('auto', {
+      // Given slowest first on purpose: the order is by rank.
+      candidates: [
+        cpuBackend,
+        medium,
+        fakeAdapter({
+          name: 'fast-but-absent',
+          rank: 100,
+          availability: async () => ({ available: false, reason: 'no such device', fix: [] }),
+        }),
+        fakeAdapter({
+          name: 'fast-but-failing',
+          rank: 90,
+          load: async () => {
+            throw new BackendUnavailableError('fast-but-failing', 'driver crashed', ['reboot']);
+          },
+        }),
+        fakeAdapter({
+          name: 'fast-but-broken-probe',
+          rank: 80,
+          availability: async () => {
+            throw new Error('probe crashed\n    at somewhere');
+          },
+        }),
+      ],
+    });
     expect(info.name).toBe('medium');
+    expect(loaded).toEqual(['medium']);
     expect(info.requested).toBe('auto');
-    expect(info.skipped.map((s) => [s.name, s.reason])).toEqual([
-      ['fast-but-absent', 'no such device'],
-      ['fast-but-failing', 'driver crashed'],
-      ['node-gpu', '@deltaclip/backend-node-gpu is not installed'],
-      ['node', '@deltaclip/backend-node-gpu is not installed'],
+    expect(info.skipped).toEqual([
+      { name: 'fast-but-absent', reason: 'no such device', fix: [] },
+      { name: 'fast-but-failing', reason: 'driver crashed', fix: ['reboot'] },
+      { name: 'fast-but-broken-probe', reason: 'check failed: probe crashed', fix: [] },
     ]);
     expect(info.reason).toBe(
-      'medium is the fastest backend available here; not available: fast-but-absent (no such device), fast-but-failing (driver crashed), node-gpu (@deltaclip/backend-node-gpu is not installed), node (@deltaclip/backend-node-gpu is not installed)',
+      'medium is the fastest backend available here; not available: fast-but-absent (no such device), fast-but-failing (driver crashed), fast-but-broken-probe (check failed: probe crashed)',
     );
     expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it('keeps the given order between candidates of one rank', async () => {
+    const a = fakeAdapter({ name: 'a', rank: 5 });
+    const b = fakeAdapter({ name: 'b', rank: 5 });
+    expect((await useBackend('auto', { candidates: [b, a] })).name).toBe('b');
+    expect((await useBackend('auto', { candidates: [a, b] })).name).toBe('a');
+  });
+
+  it('says what failed when no candidate loads', async () => {
+    const error = await rejection(
+      useBackend('auto', {
+        candidates: [
+          fakeAdapter({
+            name: 'x',
+            availability: async () => ({ available: false, reason: 'x is gone', fix: ['get x'] }),
+          }),
+        ],
+      }),
+    );
+    expect(error.message).toBe(
+      "Backend 'auto' is not available: no backend could be loaded (x: x is gone)\nTo fix it:\n  - get x",
+    );
+  });
+
+  it('needs candidates, and adapters among them', async () => {
+    await expect(useBackend('auto', {} as never)).rejects.toThrow(
+      new TypeError(
+        "useBackend('auto') needs the adapters to choose from (got candidates: undefined); pass them, e.g. useBackend('auto', { candidates: [wasmBackend, cpuBackend] })",
+      ),
+    );
+    await expect(useBackend('auto', { candidates: [cpuBackend, 'wasm' as never] })).rejects.toThrow(
+      `useBackend('auto') needs adapter objects as candidates (candidates[1] is "wasm") (backends are no longer found by name: import the adapter, e.g. import { wasmBackend } from '@deltaclip/backend-wasm', and pass it)`,
+    );
   });
 });

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { useBackend } from '@deltaclip/backend';
 import { analyzePlStar, type PlStarRecord, WeightSnapshot } from '@deltaclip/plstar';
 import { buildTask, fullBatch, type RunOutcome, type RunSpec } from '@deltaclip/train';
 import { loadDatasetNode, readResumeState } from '@deltaclip/train/node';
 import { type CommandDef, parseCommand, UsageError } from '../args.js';
+import { selectBackend } from '../backends.js';
 import { parseOptimizerSpec } from '../optimizer-names.js';
 import type { Output } from '../output.js';
 import { insightLines, summarizeRun } from '../summary.js';
@@ -61,7 +61,7 @@ export async function analyze(argv: readonly string[], output: Output): Promise<
     });
     spec = { ...base, optimizer: parseOptimizerSpec('sgd:lr=1') };
   }
-  const selected = await useBackend(String(values.backend) as Parameters<typeof useBackend>[0]);
+  const selected = await selectBackend(String(values.backend));
   output.info(`Backend: ${selected.name}.`);
   const task = await buildTask(spec.task, {
     prefix: 'analyze',

@@ -1,5 +1,6 @@
 import { formatDoctorReport, doctor as runDoctor } from '@deltaclip/backend';
 import { type CommandDef, parseCommand } from '../args.js';
+import { BACKENDS } from '../backends.js';
 import type { Output } from '../output.js';
 
 export const doctorCommand: CommandDef = {
@@ -12,7 +13,7 @@ export const doctorCommand: CommandDef = {
 
 export async function doctor(argv: readonly string[], output: Output): Promise<void> {
   parseCommand(doctorCommand, argv);
-  const report = await runDoctor();
+  const report = await runDoctor(BACKENDS);
   if (output.json) output.result(report);
   else output.text(formatDoctorReport(report));
 }

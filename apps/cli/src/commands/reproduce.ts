@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { useBackend } from '@deltaclip/backend';
 import { applyCalibration, calibrateTheory, EXPERIMENTS, type Experiment } from '@deltaclip/train';
 import { loadDatasetNode } from '@deltaclip/train/node';
 import { type CommandDef, parseCommand, UsageError } from '../args.js';
+import { selectBackend } from '../backends.js';
 import { runComparison } from '../comparison.js';
 import type { Output } from '../output.js';
 import { parseSchedule } from '../specs.js';
@@ -165,7 +165,7 @@ export async function reproduce(argv: readonly string[], output: Output): Promis
     deviations: experiment.deviations,
   };
   if (experiment.calibrated && typeof values.optimizers !== 'string') {
-    await useBackend(String(values.backend) as Parameters<typeof useBackend>[0]);
+    await selectBackend(String(values.backend));
     const c = await calibrateTheory(base.task, { seed, loader: loadDatasetNode });
     optimizers = applyCalibration(optimizers, c);
     settings.calibration = c;

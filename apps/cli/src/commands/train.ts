@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { useBackend } from '@deltaclip/backend';
 import {
   type Callback,
   describeOptimizer,
@@ -12,6 +11,7 @@ import {
 } from '@deltaclip/train';
 import { checkpointer, jsonlLog, loadDatasetNode, readResumeState } from '@deltaclip/train/node';
 import { type CommandDef, parseCommand, UsageError } from '../args.js';
+import { selectBackend } from '../backends.js';
 import { parseOptimizerSpec } from '../optimizer-names.js';
 import type { Output } from '../output.js';
 import { createProgress } from '../progress.js';
@@ -108,7 +108,7 @@ export async function train(argv: readonly string[], output: Output): Promise<vo
       );
     }
   }
-  const selected = await useBackend(String(values.backend) as Parameters<typeof useBackend>[0]);
+  const selected = await selectBackend(String(values.backend));
   output.info(`Backend: ${selected.name} (${selected.reason}).`);
 
   const controller = new AbortController();

@@ -2,7 +2,7 @@
  * The module worker that trains: it sets up the WASM backend (threaded SIMD where the page is
  * cross-origin isolated; the cpu backend as a fallback) and hands every message to a Trainer.
  */
-import { useBackend } from '@deltaclip/backend';
+import { cpuBackend, useBackend } from '@deltaclip/backend';
 import { wasmBackend } from '@deltaclip/backend-wasm';
 import type { BackendSetting } from '../state/settings.js';
 import type { BackendSummary, FromWorker, ToWorker } from './protocol.js';
@@ -40,7 +40,7 @@ async function startBackend(choice: BackendSetting): Promise<BackendSummary> {
       fallback = `WASM could not start (${errorText(error)}); training on the cpu backend`;
     }
   }
-  const b = await useBackend('cpu');
+  const b = await useBackend(cpuBackend);
   return { name: b.name, variant: b.variant, threads: b.threads, simd: b.simd, fallback };
 }
 

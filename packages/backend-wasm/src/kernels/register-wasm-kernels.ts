@@ -1,4 +1,4 @@
-import { registerKernelsOnce } from '@deltaclip/backend';
+import { registerKernelsOnce } from '@deltaclip/backend/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter-wasm.js';
 import {

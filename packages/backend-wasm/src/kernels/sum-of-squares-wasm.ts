@@ -1,4 +1,4 @@
-import { sumOfSquaresF64 } from '@deltaclip/backend';
+import { sumOfSquaresF64 } from '@deltaclip/backend/internal';
 import { SUM_OF_SQUARES } from '@deltaclip/core/internal';
 import type * as tf from '@tensorflow/tfjs-core';
 import { heapOffset, simdKernelsFor } from '../simd/simd-kernels.js';

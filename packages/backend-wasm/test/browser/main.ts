@@ -1,7 +1,13 @@
 // A page bundled by Vite from the built packages, as an application would: useBackend(wasmBackend)
-// with the .wasm files located automatically, then the reference trainings on wasm and on cpu.
-import { doctor, formatDoctorReport, useBackend } from '@deltaclip/backend';
-import { type ReferenceModel, referenceLossCurve } from '@deltaclip/backend/workloads';
+// with the .wasm files located automatically, then the reference trainings on wasm and on cpu, and
+// the reference MLP against the float64 JavaScript reference.
+import { cpuBackend, doctor, formatDoctorReport, useBackend } from '@deltaclip/backend';
+import {
+  float64MlpLossCurve,
+  type ReferenceModel,
+  referenceLossCurve,
+  referenceMlpSetup,
+} from '@deltaclip/backend/workloads';
 import * as tf from '@tensorflow/tfjs-core';
 import { wasmBackend } from '../../dist/index.js';
 
@@ -40,8 +46,8 @@ async function main() {
   const started = performance.now();
   const wasm = await curves();
   const wasmSeconds = (performance.now() - started) / 1000;
-  const report = await doctor();
-  await useBackend('cpu');
+  const report = await doctor([wasmBackend, cpuBackend]);
+  await useBackend(cpuBackend);
   const cpu = await curves();
   const maxRelative: Record<string, number> = {};
   for (const model of Object.keys(STEPS)) {
@@ -49,7 +55,13 @@ async function main() {
       ...wasm[model]!.map((x, i) => Math.abs(x - cpu[model]![i]!) / Math.abs(cpu[model]![i]!)),
     );
   }
+  const { problem, deltaGClip } = referenceMlpSetup();
+  const float64 = float64MlpLossCurve(problem, deltaGClip, STEPS.mlp);
+  const mlpVsFloat64 = Math.max(
+    ...wasm.mlp!.map((x, i) => Math.abs(x - float64[i]!) / Math.abs(float64[i]!)),
+  );
   return {
+    mlpVsFloat64,
     crossOriginIsolated: globalThis.crossOriginIsolated === true,
     hardwareConcurrency: navigator.hardwareConcurrency,
     availability,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { registerCpuKernels } from '../index.js';
+import { registerCpuKernels } from '../internal.js';
 import { describeOptimizerKernels } from '../testing/optimizer-kernels.js';
 import { sumOfSquaresF64 } from './sum-of-squares.js';
 

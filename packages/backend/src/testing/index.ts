@@ -4,6 +4,7 @@
 export {
   type BackendConformanceOptions,
   describeBackendConformance,
+  FLOAT32_MLP_TOLERANCE,
   maxRelativeDifference,
 } from './backend-conformance.js';
 export { describeOptimizerKernels } from './optimizer-kernels.js';

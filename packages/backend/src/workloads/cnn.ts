@@ -1,5 +1,6 @@
+import { rngFor } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
-import { Seeded } from './seeded.js';
+import { glorotArray, uniformArray } from './initializers.js';
 import { TensorPool, variableOf, type Workload } from './workload.js';
 
 export interface CnnShape {
@@ -23,37 +24,42 @@ export function cnnWorkload(
   batches: number,
   seed: number,
 ): Workload {
-  const rng = new Seeded(seed);
+  const rng = rngFor(seed, 'workload', 'cnn');
   const pool = new TensorPool();
   const { size, channels, classes } = shape;
   const [f1, f2] = shape.filters;
-  const conv1 = variableOf<tf.Rank.R4>(rng.glorot(9 * channels * f1, 9 * channels, 9 * f1), [
+  const conv1 = variableOf<tf.Rank.R4>(glorotArray(rng, 9 * channels * f1, 9 * channels, 9 * f1), [
     3,
     3,
     channels,
     f1,
   ]);
-  const bias1 = variableOf(rng.uniform(f1, 0.1));
+  const bias1 = variableOf(uniformArray(rng, f1, 0.1));
   const depth = shape.depthwise
-    ? variableOf<tf.Rank.R4>(rng.glorot(9 * f1, 9, 9), [3, 3, f1, 1])
+    ? variableOf<tf.Rank.R4>(glorotArray(rng, 9 * f1, 9, 9), [3, 3, f1, 1])
     : undefined;
-  const conv2 = variableOf<tf.Rank.R4>(rng.glorot(9 * f1 * f2, 9 * f1, 9 * f2), [3, 3, f1, f2]);
-  const gamma = variableOf(Float32Array.from({ length: f2 }, () => 1 + 0.1 * rng.next()));
-  const beta = variableOf(rng.uniform(f2, 0.1));
+  const conv2 = variableOf<tf.Rank.R4>(glorotArray(rng, 9 * f1 * f2, 9 * f1, 9 * f2), [
+    3,
+    3,
+    f1,
+    f2,
+  ]);
+  const gamma = variableOf(Float32Array.from({ length: f2 }, () => 1 + 0.1 * rng.uniformIn(-1, 1)));
+  const beta = variableOf(uniformArray(rng, f2, 0.1));
   // Spatial size after pool 2 (valid), conv stride 2 (valid) and average pool 2 stride 1 (same).
   const pooled = Math.floor(size / 2);
   const convolved = Math.floor((pooled - 3) / 2) + 1;
   const flat = convolved * convolved * f2;
-  const dense = variableOf(rng.glorot(flat * classes, flat, classes), [flat, classes]);
-  const denseBias = variableOf(rng.uniform(classes, 0.1));
+  const dense = variableOf(glorotArray(rng, flat * classes, flat, classes), [flat, classes]);
+  const denseBias = variableOf(uniformArray(rng, classes, 0.1));
   const variables = [conv1, bias1, ...(depth ? [depth] : []), conv2, gamma, beta, dense, denseBias];
 
   const pixels = size * size * channels;
-  const teacher = rng.uniform(pixels * classes);
+  const teacher = uniformArray(rng, pixels * classes);
   const images: tf.Tensor4D[] = [];
   const labels: tf.Tensor2D[] = [];
   for (let k = 0; k < batches; k++) {
-    const x = rng.uniform(batchSize * pixels);
+    const x = uniformArray(rng, batchSize * pixels);
     const y = new Float32Array(batchSize * classes);
     for (let n = 0; n < batchSize; n++) {
       let best = 0;

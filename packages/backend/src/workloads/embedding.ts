@@ -1,5 +1,6 @@
+import { rngFor } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
-import { Seeded } from './seeded.js';
+import { glorotArray, integerArray, uniformArray } from './initializers.js';
 import { TensorPool, variableOf, type Workload } from './workload.js';
 
 export interface EmbeddingShape {
@@ -21,23 +22,23 @@ export function embeddingWorkload(
   batches: number,
   seed: number,
 ): Workload {
-  const rng = new Seeded(seed);
+  const rng = rngFor(seed, 'workload', 'embedding');
   const pool = new TensorPool();
   const { vocabulary, dim, length, classes } = shape;
-  const table = variableOf(rng.uniform(vocabulary * dim, 0.5), [vocabulary, dim]);
-  const position = variableOf(rng.uniform(length * dim, 0.1), [length, dim]);
-  const gain = variableOf(Float32Array.from({ length: dim }, () => 1 + 0.1 * rng.next()));
-  const shift = variableOf(rng.uniform(dim, 0.1));
-  const projection = () => variableOf(rng.glorot(dim * dim, dim, dim), [dim, dim]);
+  const table = variableOf(uniformArray(rng, vocabulary * dim, 0.5), [vocabulary, dim]);
+  const position = variableOf(uniformArray(rng, length * dim, 0.1), [length, dim]);
+  const gain = variableOf(Float32Array.from({ length: dim }, () => 1 + 0.1 * rng.uniformIn(-1, 1)));
+  const shift = variableOf(uniformArray(rng, dim, 0.1));
+  const projection = () => variableOf(glorotArray(rng, dim * dim, dim, dim), [dim, dim]);
   const [wq, wk, wv] = [projection(), projection(), projection()];
-  const head = variableOf(rng.glorot(dim * classes, dim, classes), [dim, classes]);
-  const headBias = variableOf(rng.uniform(classes, 0.1));
+  const head = variableOf(glorotArray(rng, dim * classes, dim, classes), [dim, classes]);
+  const headBias = variableOf(uniformArray(rng, classes, 0.1));
   const variables = [table, position, gain, shift, wq, wk, wv, head, headBias];
 
   const tokens: tf.Tensor2D[] = [];
   const labels: tf.Tensor2D[] = [];
   for (let k = 0; k < batches; k++) {
-    const ids = rng.integers(batchSize * length, vocabulary);
+    const ids = integerArray(rng, batchSize * length, vocabulary);
     const y = new Float32Array(batchSize * classes);
     for (let n = 0; n < batchSize; n++) {
       let s = 0;

@@ -3,7 +3,7 @@ import { requireInteger, requireOneOf } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { cnnWorkload } from './cnn.js';
 import { embeddingWorkload } from './embedding.js';
-import { mlpWorkload } from './mlp.js';
+import { type MlpProblem, type MlpShape, mlpProblem, mlpWorkload } from './mlp.js';
 import type { Workload } from './workload.js';
 
 /** The reference models that every backend must train alike. */
@@ -38,20 +38,32 @@ export interface ReferenceTraining {
   dispose(): void;
 }
 
+/** The δ-GClip hyperparameters of a preset: eta, gamma, delta. */
+export interface DeltaGClipSettings {
+  readonly learningRate: number;
+  readonly gamma: number;
+  readonly delta: number;
+}
+
 interface Preset {
   readonly batchSize: number;
   readonly batches: number;
   readonly build: (batchSize: number, batches: number, seed: number) => Workload;
-  readonly optimizer: () => tf.Optimizer;
+  readonly deltaGClip: DeltaGClipSettings;
 }
+
+const MLP_SHAPES: Record<ReferencePreset, MlpShape> = {
+  conformance: { inputs: 12, hidden: [24, 24], outputs: 3 },
+  benchmark: { inputs: 784, hidden: [256, 256], outputs: 10 },
+};
 
 const PRESETS: Record<ReferencePreset, Record<ReferenceModel, Preset>> = {
   conformance: {
     mlp: {
       batchSize: 32,
       batches: 4,
-      build: (n, b, s) => mlpWorkload({ inputs: 12, hidden: [24, 24], outputs: 3 }, n, b, s),
-      optimizer: () => deltaGClip({ learningRate: 0.5, gamma: 0.3, delta: 0.5 }),
+      build: (n, b, s) => mlpWorkload(mlpProblem(MLP_SHAPES.conformance, n, b, s)),
+      deltaGClip: { learningRate: 0.5, gamma: 0.3, delta: 0.5 },
     },
     cnn: {
       batchSize: 8,
@@ -63,22 +75,22 @@ const PRESETS: Record<ReferencePreset, Record<ReferenceModel, Preset>> = {
           b,
           s,
         ),
-      optimizer: () => deltaGClip({ learningRate: 0.3, gamma: 0.9, delta: 0.6 }),
+      deltaGClip: { learningRate: 0.3, gamma: 0.9, delta: 0.6 },
     },
     embedding: {
       batchSize: 8,
       batches: 3,
       build: (n, b, s) =>
         embeddingWorkload({ vocabulary: 40, dim: 8, length: 6, classes: 4 }, n, b, s),
-      optimizer: () => deltaGClip({ learningRate: 0.5, gamma: 0.8, delta: 0.9 }),
+      deltaGClip: { learningRate: 0.5, gamma: 0.8, delta: 0.9 },
     },
   },
   benchmark: {
     mlp: {
       batchSize: 128,
       batches: 4,
-      build: (n, b, s) => mlpWorkload({ inputs: 784, hidden: [256, 256], outputs: 10 }, n, b, s),
-      optimizer: () => deltaGClip({ learningRate: 0.05, gamma: 1, delta: 0.1 }),
+      build: (n, b, s) => mlpWorkload(mlpProblem(MLP_SHAPES.benchmark, n, b, s)),
+      deltaGClip: { learningRate: 0.05, gamma: 1, delta: 0.1 },
     },
     cnn: {
       batchSize: 32,
@@ -90,17 +102,47 @@ const PRESETS: Record<ReferencePreset, Record<ReferenceModel, Preset>> = {
           b,
           s,
         ),
-      optimizer: () => deltaGClip({ learningRate: 0.05, gamma: 1, delta: 0.1 }),
+      deltaGClip: { learningRate: 0.05, gamma: 1, delta: 0.1 },
     },
     embedding: {
       batchSize: 32,
       batches: 4,
       build: (n, b, s) =>
         embeddingWorkload({ vocabulary: 1000, dim: 64, length: 32, classes: 10 }, n, b, s),
-      optimizer: () => deltaGClip({ learningRate: 0.05, gamma: 1, delta: 0.1 }),
+      deltaGClip: { learningRate: 0.05, gamma: 1, delta: 0.1 },
     },
   },
 };
+
+function resolve(
+  model: ReferenceModel,
+  options: ReferenceTrainingOptions,
+): { preset: Preset; presetName: ReferencePreset; batchSize: number; seed: number } {
+  requireOneOf('model', model, REFERENCE_MODELS);
+  const presetName = requireOneOf('preset', options.preset ?? 'conformance', [
+    'conformance',
+    'benchmark',
+  ]);
+  const preset = PRESETS[presetName][model];
+  const batchSize = requireInteger('batchSize', options.batchSize ?? preset.batchSize, 1);
+  const seed = requireInteger('seed', options.seed ?? 1, 0);
+  return { preset, presetName, batchSize, seed };
+}
+
+/**
+ * The reference MLP as plain data (weights, batches) with its preset's δ-GClip settings: what an
+ * independent implementation needs to reproduce `referenceLossCurve('mlp', ...)` exactly.
+ */
+export function referenceMlpSetup(options: Omit<ReferenceTrainingOptions, 'optimizer'> = {}): {
+  readonly problem: MlpProblem;
+  readonly deltaGClip: DeltaGClipSettings;
+} {
+  const { preset, presetName, batchSize, seed } = resolve('mlp', options);
+  return {
+    problem: mlpProblem(MLP_SHAPES[presetName], batchSize, preset.batches, seed),
+    deltaGClip: preset.deltaGClip,
+  };
+}
 
 /**
  * Builds a reference model with deterministic weights and data on the active backend, ready to
@@ -115,16 +157,9 @@ export function createReferenceTraining(
   model: ReferenceModel,
   options: ReferenceTrainingOptions = {},
 ): ReferenceTraining {
-  requireOneOf('model', model, REFERENCE_MODELS);
-  const presetName = requireOneOf('preset', options.preset ?? 'conformance', [
-    'conformance',
-    'benchmark',
-  ]);
-  const preset = PRESETS[presetName][model];
-  const batchSize = requireInteger('batchSize', options.batchSize ?? preset.batchSize, 1);
-  const seed = requireInteger('seed', options.seed ?? 1, 0);
+  const { preset, batchSize, seed } = resolve(model, options);
   const workload = preset.build(batchSize, preset.batches, seed);
-  const optimizer = (options.optimizer ?? preset.optimizer)();
+  const optimizer = options.optimizer?.() ?? deltaGClip(preset.deltaGClip);
   let next = 0;
   return {
     model,

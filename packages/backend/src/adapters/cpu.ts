@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendUnavailableError, firstLine } from './errors.js';
-import { installFix } from './install-hints.js';
-import { registerCpuKernels } from './kernels/register-cpu-kernels.js';
-import { isMissingPackage } from './platform/platform.js';
-import { type Availability, BACKEND_SPEC_VERSION, type BackendAdapter } from './spec.js';
+import { BackendUnavailableError, firstLine } from '../errors.js';
+import { installCommand } from '../install-command.js';
+import { registerCpuKernels } from '../kernels/register-cpu-kernels.js';
+import { isMissingPackage } from '../missing-package.js';
+import { type Availability, BACKEND_SPEC_VERSION, type BackendAdapter } from '../spec.js';
 
 const CPU_PACKAGE = '@tensorflow/tfjs-backend-cpu';
 
@@ -24,7 +24,7 @@ async function importCpu(): Promise<Availability> {
       reason: isMissingPackage(error, CPU_PACKAGE)
         ? `${CPU_PACKAGE} is not installed`
         : `${CPU_PACKAGE} failed to load: ${firstLine(error)}`,
-      fix: installFix('cpu', [CPU_PACKAGE]),
+      fix: [installCommand([CPU_PACKAGE])],
     };
   }
 }

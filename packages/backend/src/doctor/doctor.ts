@@ -1,18 +1,15 @@
+import { gradientsRegistered } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { platform } from '#platform';
-import { gradientsRegistered } from './ensure-gradients.js';
-import { firstLine, formatSteps } from './errors.js';
-import { ADAPTER_PACKAGES, TFJS_PACKAGES } from './install-hints.js';
-import { backendNames, backendRank, findBackendAdapter } from './registry.js';
-import { BACKEND_SPEC_VERSION, type BackendInfo } from './spec.js';
+import { firstLine, formatSteps } from '../errors.js';
+import { BACKEND_SPEC_VERSION, type BackendAdapter, type BackendInfo } from '../spec.js';
+import { byRank } from '../use-backend.js';
 
 /** One backend in the doctor's report. */
 export interface DoctorBackend {
   readonly name: string;
   /** npm package of the adapter. */
   readonly package: string;
-  /** The tfjs package it runs on. */
-  readonly tfjsPackage: string;
   readonly available: boolean;
   /** Available: one line about the build, e.g. `SIMD, 1 thread`. */
   readonly summary?: string;
@@ -38,46 +35,41 @@ export interface DoctorReport {
   readonly gradientsRegistered: boolean;
   /** The active tfjs backend, or null before any is set. */
   readonly activeTfBackend: string | null;
-  /** Every backend, known ones first (cpu, wasm, node, node-gpu). */
+  /** Every adapter checked, in the order given. */
   readonly backends: readonly DoctorBackend[];
-  /** What `useBackend('auto')` would pick, and why. */
+  /** What `useBackend('auto', { candidates })` with the same adapters would pick, and why. */
   readonly auto: { readonly name: string; readonly reason: string } | null;
 }
 
 /**
- * Checks every backend: available or not, and for each that is not, the exact reason and the fix
- * (package to install, CUDA/cuDNN versions, the environment variables that redirect
- * libtensorflow's download). Never throws, never changes the active backend; it may import the
- * backends' packages to find out.
+ * Checks each adapter passed: available or not, and for each that is not, the exact reason and
+ * the fix (package to install, CUDA/cuDNN versions, the environment variables that redirect
+ * libtensorflow's download, as the adapter reports them). Never throws, never changes the active
+ * backend; the adapters may import their tfjs packages to find out.
  *
  * @example
- * console.log(formatDoctorReport(await doctor()));
+ * console.log(formatDoctorReport(await doctor([cpuBackend, wasmBackend])));
  */
-export async function doctor(): Promise<DoctorReport> {
+export async function doctor(adapters: readonly BackendAdapter[]): Promise<DoctorReport> {
+  if (!Array.isArray(adapters)) {
+    throw new TypeError(
+      'doctor needs the adapters to check, e.g. doctor([cpuBackend, wasmBackend]) (backends are not found by name)',
+    );
+  }
   const backends: DoctorBackend[] = [];
-  for (const name of backendNames()) {
-    const base = {
-      name,
-      package: ADAPTER_PACKAGES[name] ?? 'registered adapter',
-      tfjsPackage: TFJS_PACKAGES[name] ?? 'unknown',
-    };
+  for (const adapter of adapters) {
+    const base = { name: adapter.name, package: adapter.packageName };
     try {
-      const lookup = await findBackendAdapter(name);
-      if (lookup.adapter === undefined) {
-        backends.push({ ...base, available: false, reason: lookup.reason, fix: lookup.fix });
-        continue;
-      }
-      const availability = await lookup.adapter.availability();
-      const entry = { ...base, package: lookup.adapter.packageName };
+      const availability = await adapter.availability();
       backends.push(
         availability.available
           ? {
-              ...entry,
+              ...base,
               available: true,
               summary: availability.summary,
               ...(availability.info ? { info: availability.info } : {}),
             }
-          : { ...entry, available: false, reason: availability.reason, fix: availability.fix },
+          : { ...base, available: false, reason: availability.reason, fix: availability.fix },
       );
     } catch (error) {
       backends.push({
@@ -88,15 +80,10 @@ export async function doctor(): Promise<DoctorReport> {
       });
     }
   }
-  const usable = backends
-    .filter((b) => b.available)
-    .sort((a, b) => backendRank(b.name) - backendRank(a.name));
-  const best = usable[0];
-  const faster = best
-    ? backends
-        .filter((b) => !b.available && backendRank(b.name) > backendRank(best.name))
-        .sort((a, b) => backendRank(b.name) - backendRank(a.name))
-    : [];
+  const ranked = byRank(adapters).map((a) => backends[adapters.indexOf(a)]!);
+  const bestIndex = ranked.findIndex((b) => b.available);
+  const best = ranked[bestIndex];
+  const faster = ranked.slice(0, Math.max(bestIndex, 0));
   const description = platform.describe();
   const engine = tf.engine() as unknown as { backendName?: string };
   return {
@@ -108,7 +95,7 @@ export async function doctor(): Promise<DoctorReport> {
       cpus: description.cpus,
     },
     tfjsCore: tf.version_core,
-    gradientsRegistered: gradientsRegistered(),
+    gradientsRegistered: gradientsRegistered(tf),
     activeTfBackend: engine.backendName ?? null,
     backends,
     auto: best
@@ -116,7 +103,7 @@ export async function doctor(): Promise<DoctorReport> {
           name: best.name,
           reason:
             faster.length === 0
-              ? `${best.name} is the fastest backend deltaclip knows`
+              ? `${best.name} is the fastest of the backends checked`
               : `${best.name} is the fastest backend available here (${faster.map((b) => b.name).join(', ')} ${faster.length === 1 ? 'is' : 'are'} not)`,
         }
       : null,
