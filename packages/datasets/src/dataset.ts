@@ -3,10 +3,19 @@
  * set is a single 47 MB Uint8Array), views that select rows through an index array instead of
  * copying, seeded splits, and batches built straight into the typed array a tensor takes over.
  */
+
+import {
+  formatShape,
+  permutation,
+  requireInRange,
+  requireInteger,
+  requireOneOf,
+  requireSeed,
+  rngFor,
+} from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DatasetMetadata, Normalization, SplitName, Splits } from './metadata.js';
-import { epochOrder, permutation, rngFor, STREAM } from './random.js';
-import { requireInRange, requireInteger, requireOneOf, requireSeed } from './validate.js';
+import { epochOrder, STREAM } from './random.js';
 
 /** Storage for features: bytes (images), floats, or integer tokens. */
 export type FeatureArray = Float32Array | Uint8Array | Int32Array;
@@ -148,7 +157,7 @@ export class Dataset {
     requireInteger('target size', targetSize, 1);
     if (init.x.length % featureSize !== 0) {
       throw new RangeError(
-        `x has ${init.x.length} values, not a multiple of the ${featureSize} features per sample (featureShape [${init.featureShape.join(', ')}])`,
+        `x has ${init.x.length} values, not a multiple of the ${featureSize} features per sample (featureShape ${formatShape(init.featureShape)})`,
       );
     }
     const n = init.x.length / featureSize;

@@ -1,3 +1,5 @@
+import { DeltaclipError } from '@deltaclip/utils';
+
 /**
  * Where in an input a problem was found: a byte offset for binary formats, a row (and column) for
  * tabular ones.
@@ -41,8 +43,9 @@ function where(d: DatasetFormatErrorDetails): string {
  * The message reads `file: at byte offset 4: expected ..., found .... hint`; the same facts are
  * available as fields for programs (`file`, `offset`, `row`, `line`, `column`, `expected`, `found`).
  */
-export class DatasetFormatError extends Error {
+export class DatasetFormatError extends DeltaclipError {
   override readonly name = 'DatasetFormatError';
+  readonly code = 'DATASET_FORMAT';
   readonly file: string;
   readonly offset: number | undefined;
   readonly row: number | undefined;
@@ -78,8 +81,9 @@ export interface ExpectedFile {
  * A directory loader did not find the files of a dataset. The message lists every file it expected,
  * every folder it looked in, and where the dataset is usually obtained.
  */
-export class DatasetNotFoundError extends Error {
+export class DatasetNotFoundError extends DeltaclipError {
   override readonly name = 'DatasetNotFoundError';
+  readonly code = 'DATASET_NOT_FOUND';
 
   constructor(
     /** Dataset name, e.g. `fashion-mnist`. */

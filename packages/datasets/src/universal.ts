@@ -85,7 +85,7 @@ export {
   type TextSource,
 } from './formats/source.js';
 export type { DatasetMetadata, Normalization, SplitName, Splits, Task } from './metadata.js';
-export { deriveSeed, epochOrder, permutation, Rng, rngFor, STREAM } from './random.js';
+export { epochOrder, STREAM } from './random.js';
 export {
   CLASSIFICATION_2D_KINDS,
   type Classification2dKind,
@@ -96,8 +96,6 @@ export {
   type LeastSquaresConstants,
   type LeastSquaresOptions,
   type LeastSquaresTheory,
-  LOSS_NORMALIZATIONS,
-  type LossNormalization,
   linearLeastSquares,
   type SpectrumSpec,
   spectrum,

@@ -3,6 +3,7 @@
  * number `00 00 TT NN` (TT the element type, NN the number of dimensions), NN big-endian uint32
  * dimension sizes, then the elements, big-endian, row-major.
  */
+import { formatShape } from '@deltaclip/utils';
 import { DatasetFormatError } from '../errors.js';
 import { gunzip, isGzip } from './gzip.js';
 import { type BinarySource, readBytes, sourceName } from './source.js';
@@ -204,7 +205,7 @@ export function encodeIdx(
   const count = shape.reduce((a, b) => a * b, 1);
   if (data.length !== count) {
     throw new RangeError(
-      `data has ${data.length} elements but shape [${shape.join(', ')}] needs ${count}`,
+      `data has ${data.length} elements but shape ${formatShape(shape)} needs ${count}`,
     );
   }
   const header = 4 + 4 * shape.length;

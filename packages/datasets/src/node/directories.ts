@@ -7,6 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireOneOf } from '@deltaclip/utils';
 import type { Dataset } from '../dataset.js';
 import { DatasetNotFoundError, type ExpectedFile } from '../errors.js';
 import {
@@ -25,7 +26,6 @@ import {
   mnistDataset,
   mnistObtainHint,
 } from '../formats/mnist.js';
-import { requireOneOf } from '../validate.js';
 import { type FilePath, readCifarFile, readIdxFile } from './files.js';
 
 /** Sub-folders searched below the given folder, per dataset (torchvision and archive layouts). */

@@ -3,10 +3,11 @@
  * encode categories, drop or impute missing values (an explicit choice, reported in the metadata),
  * standardize with statistics of the training split only.
  */
+
+import { requireOneOf, requireSeed } from '@deltaclip/utils';
 import { Dataset } from '../dataset.js';
 import { DatasetFormatError } from '../errors.js';
 import type { DatasetMetadata, Splits } from '../metadata.js';
-import { requireOneOf, requireSeed } from '../validate.js';
 import {
   type Cell,
   cellNumber,
