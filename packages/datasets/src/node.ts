@@ -7,9 +7,12 @@ export { vegaDataPath } from './bundled/vega-node.js';
 export * from './index.node.js';
 export {
   type CifarDirectoryOptions,
+  DATA_DIR_ENV,
+  dataSearchPath,
   loadCifarDirectory,
   loadMnistDirectory,
   locateFiles,
+  SYSTEM_DATA_DIRS,
 } from './node/directories.js';
 export {
   type FilePath,

@@ -36,8 +36,11 @@ export {
   DatasetFormatError,
   type DatasetFormatErrorDetails,
   DatasetNotFoundError,
+  DatasetTooLargeError,
   type ExpectedFile,
   type FormatErrorLocation,
+  formatBytes,
+  UnknownColumnError,
 } from './errors.js';
 export {
   CIFAR_FILES,
@@ -68,6 +71,7 @@ export {
   parseIdx,
   readIdx,
 } from './formats/idx.js';
+export { DEFAULT_MAX_BYTES, type ReadLimits } from './formats/limits.js';
 export {
   MNIST_FILES,
   type MnistOptions,
@@ -80,6 +84,7 @@ export {
 export {
   type BinarySource,
   readBytes,
+  readContent,
   readText,
   sourceName,
   type TextSource,

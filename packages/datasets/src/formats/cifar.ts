@@ -7,8 +7,9 @@
 import { Dataset } from '../dataset.js';
 import { DatasetFormatError, type ExpectedFile } from '../errors.js';
 import type { Normalization } from '../metadata.js';
-import { gunzip, isGzip } from './gzip.js';
-import { type BinarySource, readBytes, sourceName } from './source.js';
+import { isGzip } from './gzip.js';
+import type { ReadLimits } from './limits.js';
+import { type BinarySource, readContent, sourceName } from './source.js';
 
 export type CifarVariant = 'cifar-10' | 'cifar-100';
 
@@ -341,11 +342,10 @@ export function encodeCifar(
 export async function readCifar(
   source: BinarySource,
   variant: CifarVariant,
-  options: ParseCifarOptions = {},
+  options: ParseCifarOptions & ReadLimits = {},
 ): Promise<CifarBatch> {
   const file = sourceName(source, options.file);
-  let bytes = await readBytes(source);
-  if (isGzip(bytes)) bytes = await gunzip(bytes, file);
+  const bytes = await readContent(source, file, options);
   return parseCifar(bytes, variant, { ...options, file });
 }
 

@@ -6,16 +6,10 @@
 
 import { requireOneOf, requireSeed } from '@deltaclip/utils';
 import { Dataset } from '../dataset.js';
-import { DatasetFormatError } from '../errors.js';
+import { DatasetFormatError, UnknownColumnError } from '../errors.js';
 import type { DatasetMetadata, Splits } from '../metadata.js';
-import {
-  type Cell,
-  cellNumber,
-  DEFAULT_MISSING_TOKENS,
-  isMissing,
-  rowLocation,
-  type Table,
-} from './table.js';
+import { cellNumber, FLOAT32_MAX, fitsFloat32 } from './number.js';
+import { type Cell, DEFAULT_MISSING_TOKENS, isMissing, rowLocation, type Table } from './table.js';
 
 /** What to do with missing cells in the chosen columns. */
 export type MissingPolicy = 'error' | 'drop' | 'impute-mean' | 'impute-median';
@@ -104,11 +98,8 @@ export function tabularDataset(
   ] as const);
   const tokens = spec.missingTokens ?? DEFAULT_MISSING_TOKENS;
   const has = (c: string) => table.columns.includes(c);
-  const available = table.columns.map((c) => `'${c}'`).join(', ');
   if (!has(spec.target)) {
-    throw new RangeError(
-      `target column '${spec.target}' is not in ${table.file}; columns: ${available}`,
-    );
+    throw new UnknownColumnError('target', spec.target, table.file, table.columns);
   }
   let numeric = spec.numeric ? [...spec.numeric] : undefined;
   let categorical = spec.categorical ? [...spec.categorical] : undefined;
@@ -125,8 +116,7 @@ export function tabularDataset(
   numeric ??= [];
   categorical ??= [];
   for (const c of [...numeric, ...categorical]) {
-    if (!has(c))
-      throw new RangeError(`feature column '${c}' is not in ${table.file}; columns: ${available}`);
+    if (!has(c)) throw new UnknownColumnError('feature', c, table.file, table.columns);
     if (c === spec.target)
       throw new RangeError(`column '${c}' cannot be both a feature and the target`);
   }
@@ -160,6 +150,16 @@ export function tabularDataset(
           expected: `a number (column '${c}' is ${c === spec.target ? 'the regression target' : 'a numeric feature'})`,
           found: JSON.stringify(cell),
           hint: `Mark missing cells as empty or NA, or list '${c}' as categorical.`,
+        });
+      }
+      if (!fitsFloat32(v)) {
+        throw new DatasetFormatError({
+          file: table.file,
+          ...rowLocation(table, r),
+          column: c,
+          expected: `a number within the float32 range (|x| <= ${FLOAT32_MAX.toPrecision(8)}), which tensors store`,
+          found: typeof cell === 'string' ? JSON.stringify(cell.trim()) : String(cell),
+          hint: `Rescale column '${c}' (for example take its logarithm) or mark the cell as missing.`,
         });
       }
       out[r] = v;
