@@ -182,8 +182,8 @@ export function summarizeTable(
         missing,
         unique: new Set(numbers).size,
         // A loop, not Math.min(...numbers): spreading 10^5+ arguments overflows the stack.
-        min: numbers.reduce((a, b) => (b < a ? b : a), Number.POSITIVE_INFINITY),
-        max: numbers.reduce((a, b) => (b > a ? b : a), Number.NEGATIVE_INFINITY),
+        min: numbers.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY),
+        max: numbers.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY),
         mean,
         std: Math.sqrt(m2 / numbers.length),
       };

@@ -8,6 +8,7 @@ import { requireOneOf, requireSeed } from '@deltaclip/utils';
 import { Dataset } from '../dataset.js';
 import { DatasetFormatError, UnknownColumnError } from '../errors.js';
 import type { DatasetMetadata, Splits } from '../metadata.js';
+import { inferColumnKinds } from './infer.js';
 import { cellNumber, FLOAT32_MAX, fitsFloat32 } from './number.js';
 import { type Cell, DEFAULT_MISSING_TOKENS, isMissing, rowLocation, type Table } from './table.js';
 
@@ -105,13 +106,13 @@ export function tabularDataset(
   let categorical = spec.categorical ? [...spec.categorical] : undefined;
   if (!numeric && !categorical) {
     // Every other column, by what its cells hold.
-    numeric = [];
-    categorical = [];
-    for (const c of table.columns) {
-      if (c === spec.target) continue;
-      const present = table.values[c]!.filter((v) => !isMissing(v, tokens));
-      (present.every((v) => !Number.isNaN(cellNumber(v))) ? numeric : categorical).push(c);
-    }
+    const kinds = inferColumnKinds(
+      table,
+      table.columns.filter((c) => c !== spec.target),
+      tokens,
+    );
+    numeric = kinds.numeric;
+    categorical = kinds.categorical;
   }
   numeric ??= [];
   categorical ??= [];
