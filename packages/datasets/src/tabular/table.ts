@@ -63,7 +63,7 @@ export function tableFromJson(input: string | unknown, file = '<json>'): Table {
   if (typeof input === 'string') {
     assertText(input, file);
     try {
-      value = JSON.parse(input);
+      value = JSON.parse(input.charCodeAt(0) === 0xfeff ? input.slice(1) : input);
     } catch (e) {
       throw new DatasetFormatError({
         file,
@@ -102,6 +102,7 @@ export function tableFromJson(input: string | unknown, file = '<json>'): Table {
   });
   if (typeof input === 'string') {
     const duplicate = findDuplicateKey(input);
+    // Offsets count from the start of the text, BOM included.
     if (duplicate) {
       throw new DatasetFormatError({
         file,
