@@ -3,15 +3,25 @@
  * set is a single 47 MB Uint8Array), views that select rows through an index array instead of
  * copying, seeded splits, and batches built straight into the typed array a tensor takes over.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import type { DatasetMetadata, Normalization, SplitName, Splits } from './metadata.js';
-import { epochOrder, permutation, rngFor, STREAM } from './random.js';
-import { requireInRange, requireInteger, requireOneOf, requireSeed } from './validate.js';
 
-/** Storage for features: bytes (images), floats, or integer tokens. */
-export type FeatureArray = Float32Array | Uint8Array | Int32Array;
-/** Storage for targets: floats (regression) or integer labels (classification, sequences). */
-export type TargetArray = Float32Array | Uint8Array | Int32Array;
+import {
+  formatShape,
+  permutation,
+  requireInRange,
+  requireInteger,
+  requireOneOf,
+  requireSeed,
+  rngFor,
+} from '@deltaclip/utils';
+import * as tf from '@tensorflow/tfjs-core';
+import type { FeatureArray, TargetArray } from './arrays.js';
+import type { DatasetMetadata, Normalization, SplitName, Splits } from './metadata.js';
+import { type Affine, affineRows, copyRows, toAffine } from './normalization.js';
+import { columnStatistics, type FeatureStatistics } from './statistics.js';
+
+export type { FeatureArray, FeatureStatistics, TargetArray };
+
+import { epochOrder, STREAM } from './random.js';
 
 /** How integer labels come out of a batch. */
 export type LabelEncoding = 'oneHot' | 'index';
@@ -69,14 +79,6 @@ export interface BatchesOptions extends BatchOptions {
   readonly startBatch?: number;
 }
 
-/** Per-feature statistics in float64 (population standard deviation). */
-export interface FeatureStatistics {
-  readonly mean: Float64Array;
-  readonly std: Float64Array;
-  readonly min: Float64Array;
-  readonly max: Float64Array;
-}
-
 interface Storage {
   readonly x: FeatureArray;
   readonly y: TargetArray;
@@ -84,35 +86,8 @@ interface Storage {
   readonly targetSize: number;
 }
 
-/** Affine map `(raw - offset) * scale`, one entry per feature or one for all. */
-interface Affine {
-  readonly offset: Float64Array;
-  readonly scale: Float64Array;
-}
-
 function product(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
-}
-
-function toAffine(n: Normalization | null | undefined, size: number, what: string): Affine | null {
-  if (!n) return null;
-  const expand = (v: number | readonly number[], name: string): Float64Array => {
-    if (typeof v === 'number') return Float64Array.of(v);
-    if (v.length !== size) {
-      throw new RangeError(
-        `${what} normalization ${name} must have ${size} entries, one per feature (got ${v.length})`,
-      );
-    }
-    return Float64Array.from(v);
-  };
-  const mean = expand(n.mean, 'mean');
-  const std = expand(n.std, 'std');
-  for (const s of std) {
-    if (!(s > 0) || !Number.isFinite(s)) {
-      throw new RangeError(`${what} normalization std must be > 0 (got ${s})`);
-    }
-  }
-  return { offset: mean, scale: std.map((s) => 1 / s) };
 }
 
 /**
@@ -148,7 +123,7 @@ export class Dataset {
     requireInteger('target size', targetSize, 1);
     if (init.x.length % featureSize !== 0) {
       throw new RangeError(
-        `x has ${init.x.length} values, not a multiple of the ${featureSize} features per sample (featureShape [${init.featureShape.join(', ')}])`,
+        `x has ${init.x.length} values, not a multiple of the ${featureSize} features per sample (featureShape ${formatShape(init.featureShape)})`,
       );
     }
     const n = init.x.length / featureSize;
@@ -350,25 +325,7 @@ export class Dataset {
   }
 
   private statistics(data: FeatureArray | TargetArray, width: number): FeatureStatistics {
-    const mean = new Float64Array(width);
-    const m2 = new Float64Array(width);
-    const min = new Float64Array(width).fill(Number.POSITIVE_INFINITY);
-    const max = new Float64Array(width).fill(Number.NEGATIVE_INFINITY);
-    // Welford's update: stable for large means (pixel sums, body masses in grams).
-    for (let i = 0; i < this.size; i++) {
-      const base = this.storageRow(i) * width;
-      const k = i + 1;
-      for (let j = 0; j < width; j++) {
-        const v = data[base + j]!;
-        const d = v - mean[j]!;
-        mean[j]! += d / k;
-        m2[j]! += d * (v - mean[j]!);
-        if (v < min[j]!) min[j] = v;
-        if (v > max[j]!) max[j] = v;
-      }
-    }
-    const std = m2.map((s) => Math.sqrt(this.size > 0 ? s / this.size : 0));
-    return { mean, std, min, max };
+    return columnStatistics(data, width, this.size, (i) => this.storageRow(i));
   }
 
   /** Number of batches per epoch. */
@@ -525,61 +482,5 @@ export class Dataset {
     const out = new Float32Array(labels.length * c);
     for (let i = 0; i < labels.length; i++) out[i * c + labels[i]!] = 1;
     return out;
-  }
-}
-
-/** Copy rows of width `w` (same element type family) into `out`, from `rows` or a contiguous range. */
-function copyRows(
-  out: Float32Array | Int32Array,
-  src: FeatureArray | TargetArray,
-  rows: Uint32Array | null,
-  range: [number, number] | null,
-  w: number,
-): void {
-  if (!rows) {
-    out.set(src.subarray(range![0] * w, range![1] * w));
-    return;
-  }
-  for (let i = 0; i < rows.length; i++) {
-    const s = rows[i]! * w;
-    out.set(src.subarray(s, s + w), i * w);
-  }
-}
-
-/** `out = (src - offset) * scale` row by row (per-feature or scalar affine), or a plain copy. */
-function affineRows(
-  out: Float32Array,
-  src: FeatureArray | TargetArray,
-  rows: Uint32Array | null,
-  range: [number, number] | null,
-  w: number,
-  a: Affine | null,
-): void {
-  if (!a) {
-    copyRows(out, src, rows, range, w);
-    return;
-  }
-  const n = rows ? rows.length : range![1] - range![0];
-  const first = range ? range[0] : 0;
-  if (a.offset.length === 1 && a.scale.length === 1) {
-    const o = a.offset[0]!;
-    const s = a.scale[0]!;
-    for (let i = 0; i < n; i++) {
-      const base = (rows ? rows[i]! : first + i) * w;
-      const dst = i * w;
-      for (let j = 0; j < w; j++) out[dst + j] = (src[base + j]! - o) * s;
-    }
-    return;
-  }
-  const scalarOffset = a.offset.length === 1;
-  const scalarScale = a.scale.length === 1;
-  for (let i = 0; i < n; i++) {
-    const base = (rows ? rows[i]! : first + i) * w;
-    const dst = i * w;
-    for (let j = 0; j < w; j++) {
-      const o = scalarOffset ? a.offset[0]! : a.offset[j]!;
-      const s = scalarScale ? a.scale[0]! : a.scale[j]!;
-      out[dst + j] = (src[base + j]! - o) * s;
-    }
   }
 }

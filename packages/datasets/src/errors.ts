@@ -1,3 +1,5 @@
+import { DeltaclipError } from '@deltaclip/utils';
+
 /**
  * Where in an input a problem was found: a byte offset for binary formats, a row (and column) for
  * tabular ones.
@@ -41,8 +43,9 @@ function where(d: DatasetFormatErrorDetails): string {
  * The message reads `file: at byte offset 4: expected ..., found .... hint`; the same facts are
  * available as fields for programs (`file`, `offset`, `row`, `line`, `column`, `expected`, `found`).
  */
-export class DatasetFormatError extends Error {
+export class DatasetFormatError extends DeltaclipError {
   override readonly name = 'DatasetFormatError';
+  readonly code = 'DATASET_FORMAT';
   readonly file: string;
   readonly offset: number | undefined;
   readonly row: number | undefined;
@@ -78,8 +81,9 @@ export interface ExpectedFile {
  * A directory loader did not find the files of a dataset. The message lists every file it expected,
  * every folder it looked in, and where the dataset is usually obtained.
  */
-export class DatasetNotFoundError extends Error {
+export class DatasetNotFoundError extends DeltaclipError {
   override readonly name = 'DatasetNotFoundError';
+  readonly code = 'DATASET_NOT_FOUND';
 
   constructor(
     /** Dataset name, e.g. `fashion-mnist`. */
@@ -97,6 +101,61 @@ export class DatasetNotFoundError extends Error {
     super(
       `Could not find the ${dataset} files. Missing:\n${list}\n` +
         `Looked in: ${searched.map((s) => `'${s}'`).join(', ')}.\n${obtain}`,
+    );
+  }
+}
+
+/**
+ * A file is larger than the loader's cap on bytes read (after decompression): a gzip bomb, or a
+ * file much larger than any dataset meant for this package. Raised while decompressing, before
+ * the output is held in memory.
+ */
+export class DatasetTooLargeError extends DeltaclipError {
+  override readonly name = 'DatasetTooLargeError';
+  readonly code = 'DATASET_TOO_LARGE';
+
+  constructor(
+    /** The file (or label) being read. */
+    readonly file: string,
+    /** The cap in bytes. */
+    readonly maxBytes: number,
+    /** Whether the cap was hit while decompressing gzip. */
+    readonly compressed: boolean,
+  ) {
+    super(
+      `${file}: ${compressed ? 'decompresses to' : 'holds'} more than ${maxBytes} bytes (${formatBytes(maxBytes)}), the cap on ${compressed ? 'decompressed' : 'file'} size. ` +
+        'If the file is genuine, pass a larger maxBytes option (for example maxBytes: 4 * 2 ** 30).',
+    );
+  }
+}
+
+/** `1 GiB`, `512 MiB`, `300 KiB`, `17 B`. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${Number(v.toPrecision(4))} ${units[u]}`;
+}
+
+/** A column named by the caller (target, feature, dropped column) is not in the table. */
+export class UnknownColumnError extends DeltaclipError {
+  override readonly name = 'UnknownColumnError';
+  readonly code = 'DATASET_UNKNOWN_COLUMN';
+
+  constructor(
+    /** What the column was meant to be: `target`, `feature`, `drop`. */
+    readonly role: string,
+    readonly column: string,
+    readonly file: string,
+    /** The columns the table has. */
+    readonly columns: readonly string[],
+  ) {
+    super(
+      `${role} column '${column}' is not in ${file}; columns: ${columns.map((c) => `'${c}'`).join(', ')}`,
     );
   }
 }

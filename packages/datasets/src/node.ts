@@ -6,10 +6,22 @@
 export { vegaDataPath } from './bundled/vega-node.js';
 export * from './index.node.js';
 export {
+  type DataFileDescription,
+  type DataFileOptions,
+  type DataFormat,
+  type DataPathSplits,
+  type DataTask,
+  describeDataPath,
+  loadDataPath,
+} from './node/data-path.js';
+export {
   type CifarDirectoryOptions,
+  DATA_DIR_ENV,
+  dataSearchPath,
   loadCifarDirectory,
   loadMnistDirectory,
   locateFiles,
+  SYSTEM_DATA_DIRS,
 } from './node/directories.js';
 export {
   type FilePath,

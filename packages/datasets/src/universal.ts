@@ -36,8 +36,11 @@ export {
   DatasetFormatError,
   type DatasetFormatErrorDetails,
   DatasetNotFoundError,
+  DatasetTooLargeError,
   type ExpectedFile,
   type FormatErrorLocation,
+  formatBytes,
+  UnknownColumnError,
 } from './errors.js';
 export {
   CIFAR_FILES,
@@ -68,6 +71,7 @@ export {
   parseIdx,
   readIdx,
 } from './formats/idx.js';
+export { DEFAULT_MAX_BYTES, type ReadLimits } from './formats/limits.js';
 export {
   MNIST_FILES,
   type MnistOptions,
@@ -80,12 +84,13 @@ export {
 export {
   type BinarySource,
   readBytes,
+  readContent,
   readText,
   sourceName,
   type TextSource,
 } from './formats/source.js';
 export type { DatasetMetadata, Normalization, SplitName, Splits, Task } from './metadata.js';
-export { deriveSeed, epochOrder, permutation, Rng, rngFor, STREAM } from './random.js';
+export { epochOrder, STREAM } from './random.js';
 export {
   CLASSIFICATION_2D_KINDS,
   type Classification2dKind,
@@ -96,8 +101,6 @@ export {
   type LeastSquaresConstants,
   type LeastSquaresOptions,
   type LeastSquaresTheory,
-  LOSS_NORMALIZATIONS,
-  type LossNormalization,
   linearLeastSquares,
   type SpectrumSpec,
   spectrum,

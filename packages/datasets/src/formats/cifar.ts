@@ -7,8 +7,17 @@
 import { Dataset } from '../dataset.js';
 import { DatasetFormatError, type ExpectedFile } from '../errors.js';
 import type { Normalization } from '../metadata.js';
-import { gunzip, isGzip } from './gzip.js';
-import { type BinarySource, readBytes, sourceName } from './source.js';
+import {
+  CIFAR10_CLASSES,
+  CIFAR100_COARSE_CLASSES,
+  CIFAR100_FINE_CLASSES,
+} from './cifar-classes.js';
+import { isGzip } from './gzip.js';
+
+export { CIFAR10_CLASSES, CIFAR100_COARSE_CLASSES, CIFAR100_FINE_CLASSES };
+
+import type { ReadLimits } from './limits.js';
+import { type BinarySource, readContent, sourceName } from './source.js';
 
 export type CifarVariant = 'cifar-10' | 'cifar-100';
 
@@ -20,145 +29,6 @@ export const CIFAR_RECORD_BYTES: Readonly<Record<CifarVariant, number>> = {
   'cifar-10': 1 + CIFAR_IMAGE_BYTES,
   'cifar-100': 2 + CIFAR_IMAGE_BYTES,
 };
-
-export const CIFAR10_CLASSES = [
-  'airplane',
-  'automobile',
-  'bird',
-  'cat',
-  'deer',
-  'dog',
-  'frog',
-  'horse',
-  'ship',
-  'truck',
-] as const;
-
-export const CIFAR100_COARSE_CLASSES = [
-  'aquatic_mammals',
-  'fish',
-  'flowers',
-  'food_containers',
-  'fruit_and_vegetables',
-  'household_electrical_devices',
-  'household_furniture',
-  'insects',
-  'large_carnivores',
-  'large_man-made_outdoor_things',
-  'large_natural_outdoor_scenes',
-  'large_omnivores_and_herbivores',
-  'medium_mammals',
-  'non-insect_invertebrates',
-  'people',
-  'reptiles',
-  'small_mammals',
-  'trees',
-  'vehicles_1',
-  'vehicles_2',
-] as const;
-
-export const CIFAR100_FINE_CLASSES = [
-  'apple',
-  'aquarium_fish',
-  'baby',
-  'bear',
-  'beaver',
-  'bed',
-  'bee',
-  'beetle',
-  'bicycle',
-  'bottle',
-  'bowl',
-  'boy',
-  'bridge',
-  'bus',
-  'butterfly',
-  'camel',
-  'can',
-  'castle',
-  'caterpillar',
-  'cattle',
-  'chair',
-  'chimpanzee',
-  'clock',
-  'cloud',
-  'cockroach',
-  'couch',
-  'crab',
-  'crocodile',
-  'cup',
-  'dinosaur',
-  'dolphin',
-  'elephant',
-  'flatfish',
-  'forest',
-  'fox',
-  'girl',
-  'hamster',
-  'house',
-  'kangaroo',
-  'keyboard',
-  'lamp',
-  'lawn_mower',
-  'leopard',
-  'lion',
-  'lizard',
-  'lobster',
-  'man',
-  'maple_tree',
-  'motorcycle',
-  'mountain',
-  'mouse',
-  'mushroom',
-  'oak_tree',
-  'orange',
-  'orchid',
-  'otter',
-  'palm_tree',
-  'pear',
-  'pickup_truck',
-  'pine_tree',
-  'plain',
-  'plate',
-  'poppy',
-  'porcupine',
-  'possum',
-  'rabbit',
-  'raccoon',
-  'ray',
-  'road',
-  'rocket',
-  'rose',
-  'sea',
-  'seal',
-  'shark',
-  'shrew',
-  'skunk',
-  'skyscraper',
-  'snail',
-  'snake',
-  'spider',
-  'squirrel',
-  'streetcar',
-  'sunflower',
-  'sweet_pepper',
-  'table',
-  'tank',
-  'telephone',
-  'television',
-  'tiger',
-  'tractor',
-  'train',
-  'trout',
-  'tulip',
-  'turtle',
-  'wardrobe',
-  'whale',
-  'willow_tree',
-  'wolf',
-  'woman',
-  'worm',
-] as const;
 
 /** Pixel layout of parsed images: channels-last `[n, 32, 32, 3]` (default) or as stored `[n, 3, 32, 32]`. */
 export type CifarLayout = 'nhwc' | 'nchw';
@@ -341,11 +211,10 @@ export function encodeCifar(
 export async function readCifar(
   source: BinarySource,
   variant: CifarVariant,
-  options: ParseCifarOptions = {},
+  options: ParseCifarOptions & ReadLimits = {},
 ): Promise<CifarBatch> {
   const file = sourceName(source, options.file);
-  let bytes = await readBytes(source);
-  if (isGzip(bytes)) bytes = await gunzip(bytes, file);
+  const bytes = await readContent(source, file, options);
   return parseCifar(bytes, variant, { ...options, file });
 }
 

@@ -1,8 +1,10 @@
 /**
  * gzip detection and decompression with the web-standard `DecompressionStream` (browsers, Node >= 18).
- * The Node entry uses node:zlib instead, which is faster and synchronous.
+ * The Node entry uses node:zlib instead, which is faster. Both stop at the cap on decompressed
+ * size (formats/limits.ts) while streaming, so a gzip bomb never fills memory.
  */
-import { DatasetFormatError } from '../errors.js';
+import { DatasetFormatError, DatasetTooLargeError } from '../errors.js';
+import { DEFAULT_MAX_BYTES } from './limits.js';
 
 /** True when the bytes start with the gzip magic number 1f 8b. */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -20,8 +22,15 @@ export function gzipError(file: string, cause: unknown): DatasetFormatError {
   });
 }
 
-/** Decompress gzip bytes with `DecompressionStream('gzip')`. */
-export async function gunzip(bytes: Uint8Array, file: string): Promise<Uint8Array> {
+/**
+ * Decompress gzip bytes with `DecompressionStream('gzip')`, at most `maxBytes` of output (default
+ * 1 GiB); beyond it the stream is cancelled and {@link DatasetTooLargeError} thrown.
+ */
+export async function gunzip(
+  bytes: Uint8Array,
+  file: string,
+  maxBytes = DEFAULT_MAX_BYTES,
+): Promise<Uint8Array> {
   if (typeof DecompressionStream === 'undefined') {
     throw new Error(
       `${file} is gzip-compressed and this runtime has no DecompressionStream; decompress it first (gunzip) or use @deltaclip/datasets/node.`,
@@ -29,18 +38,23 @@ export async function gunzip(bytes: Uint8Array, file: string): Promise<Uint8Arra
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
+  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new DecompressionStream('gzip'))
+    .getReader();
   try {
-    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
-      .stream()
-      .pipeThrough(new DecompressionStream('gzip'));
-    const reader = stream.getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      chunks.push(value);
       total += value.length;
+      if (total > maxBytes) {
+        await reader.cancel();
+        throw new DatasetTooLargeError(file, maxBytes, true);
+      }
+      chunks.push(value);
     }
   } catch (e) {
+    if (DatasetTooLargeError.is(e)) throw e;
     throw gzipError(file, e);
   }
   if (chunks.length === 1) return chunks[0]!;

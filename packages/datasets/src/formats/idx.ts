@@ -3,9 +3,11 @@
  * number `00 00 TT NN` (TT the element type, NN the number of dimensions), NN big-endian uint32
  * dimension sizes, then the elements, big-endian, row-major.
  */
+import { formatShape } from '@deltaclip/utils';
 import { DatasetFormatError } from '../errors.js';
-import { gunzip, isGzip } from './gzip.js';
-import { type BinarySource, readBytes, sourceName } from './source.js';
+import { isGzip } from './gzip.js';
+import type { ReadLimits } from './limits.js';
+import { type BinarySource, readContent, sourceName } from './source.js';
 
 /** Element types of IDX files. */
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
@@ -136,6 +138,15 @@ export function parseIdx(bytes: Uint8Array, options: ParseIdxOptions = {}): IdxA
   let count = 1;
   for (let i = 0; i < ndims; i++) {
     const d = view.getUint32(4 + 4 * i, false);
+    if (d === 0) {
+      // A zero size would give an empty dataset (or a RangeError deeper down), never useful data.
+      throw new DatasetFormatError({
+        file,
+        offset: 4 + 4 * i,
+        expected: `a size >= 1 for dimension ${i + 1} of ${ndims}`,
+        found: '0 (an empty dimension)',
+      });
+    }
     shape.push(d);
     count *= d;
   }
@@ -204,7 +215,7 @@ export function encodeIdx(
   const count = shape.reduce((a, b) => a * b, 1);
   if (data.length !== count) {
     throw new RangeError(
-      `data has ${data.length} elements but shape [${shape.join(', ')}] needs ${count}`,
+      `data has ${data.length} elements but shape ${formatShape(shape)} needs ${count}`,
     );
   }
   const header = 4 + 4 * shape.length;
@@ -247,10 +258,9 @@ export function encodeIdx(
  */
 export async function readIdx(
   source: BinarySource,
-  options: ParseIdxOptions = {},
+  options: ParseIdxOptions & ReadLimits = {},
 ): Promise<IdxArray> {
   const file = sourceName(source, options.file);
-  let bytes = await readBytes(source);
-  if (isGzip(bytes)) bytes = await gunzip(bytes, file);
+  const bytes = await readContent(source, file, options);
   return parseIdx(bytes, { ...options, file });
 }

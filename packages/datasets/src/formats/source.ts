@@ -3,6 +3,9 @@
  * or a URL the caller chose (fetched; this package never fetches on its own). Node paths are
  * handled by the `@deltaclip/datasets/node` entry.
  */
+import { DatasetTooLargeError } from '../errors.js';
+import { gunzip, isGzip } from './gzip.js';
+import { maxBytesOf, type ReadLimits } from './limits.js';
 
 /** Binary input: bytes, a Blob/File, or a URL to fetch. */
 export type BinarySource = ArrayBuffer | ArrayBufferView | Blob | URL;
@@ -54,4 +57,22 @@ export async function readText(source: TextSource): Promise<string> {
     return response.text();
   }
   return source.text();
+}
+
+/**
+ * The content of a binary source, gunzipped when it is gzip (detected from the bytes), under the
+ * cap of `limits` (default 1 GiB): a Blob larger than the cap is refused before it is read, and
+ * decompression stops as soon as its output passes the cap.
+ */
+export async function readContent(
+  source: BinarySource,
+  file: string,
+  limits: ReadLimits = {},
+): Promise<Uint8Array> {
+  const maxBytes = maxBytesOf(limits);
+  if (typeof Blob !== 'undefined' && source instanceof Blob && source.size > maxBytes) {
+    throw new DatasetTooLargeError(file, maxBytes, false);
+  }
+  const bytes = await readBytes(source);
+  return isGzip(bytes) ? gunzip(bytes, file, maxBytes) : bytes;
 }

@@ -7,6 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireOneOf } from '@deltaclip/utils';
 import type { Dataset } from '../dataset.js';
 import { DatasetNotFoundError, type ExpectedFile } from '../errors.js';
 import {
@@ -18,6 +19,7 @@ import {
   cifarDataset,
   cifarObtainHint,
 } from '../formats/cifar.js';
+import type { ReadLimits } from '../formats/limits.js';
 import {
   MNIST_FILES,
   type MnistOptions,
@@ -25,7 +27,6 @@ import {
   mnistDataset,
   mnistObtainHint,
 } from '../formats/mnist.js';
-import { requireOneOf } from '../validate.js';
 import { type FilePath, readCifarFile, readIdxFile } from './files.js';
 
 /** Sub-folders searched below the given folder, per dataset (torchvision and archive layouts). */
@@ -40,14 +41,34 @@ function isFile(path: string): boolean {
   return existsSync(path) && statSync(path).isFile();
 }
 
-/** Find every expected file in the folder or its known sub-folders; throw listing what is missing. */
-export function locateFiles(
+/** The environment variable that names a folder of datasets (searched before system folders). */
+export const DATA_DIR_ENV = 'DELTACLIP_DATA_DIR';
+
+/** System folders with datasets installed by a package manager (Debian's `dataset-*` packages). */
+export const SYSTEM_DATA_DIRS: readonly string[] = ['/usr/share/datasets'];
+
+/**
+ * Where a dataset's files are looked for when no folder is given, in order:
+ * `$DELTACLIP_DATA_DIR/<name>`, `$DELTACLIP_DATA_DIR`, then `/usr/share/datasets/<name>` (where
+ * Debian's `dataset-fashion-mnist` installs the four IDX .gz files). An explicit folder replaces
+ * the whole list.
+ */
+export function dataSearchPath(
   dataset: MnistVariant | CifarVariant,
-  dir: FilePath,
-  expected: readonly ExpectedFile[],
-  obtain: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): string[] {
-  const root = resolve(dir instanceof URL ? fileURLToPath(dir) : dir);
+  const dirs: string[] = [];
+  const fromEnv = env[DATA_DIR_ENV];
+  if (fromEnv) dirs.push(join(resolve(fromEnv), dataset), resolve(fromEnv));
+  for (const d of SYSTEM_DATA_DIRS) dirs.push(join(d, dataset));
+  return dirs;
+}
+
+function findIn(
+  root: string,
+  dataset: MnistVariant | CifarVariant,
+  expected: readonly ExpectedFile[],
+) {
   const folders = [root, ...SUBFOLDERS[dataset].map((s) => join(root, s))];
   const found: string[] = [];
   const missing: ExpectedFile[] = [];
@@ -60,15 +81,46 @@ export function locateFiles(
     if (hit) found.push(hit);
     else missing.push(file);
   }
-  if (missing.length > 0) {
-    const note = existsSync(root) ? obtain : `The folder '${root}' does not exist. ${obtain}`;
-    throw new DatasetNotFoundError(dataset, folders, missing, note);
-  }
-  return found;
+  return { folders, found, missing };
 }
 
 /**
- * MNIST or Fashion-MNIST from a folder holding train-images-idx3-ubyte(.gz),
+ * Find every expected file in the folder (or its known sub-folders); without a folder, in the
+ * first folder of {@link dataSearchPath} that holds them all. Throws DatasetNotFoundError listing
+ * what is missing and every folder searched.
+ */
+export function locateFiles(
+  dataset: MnistVariant | CifarVariant,
+  dir: FilePath | undefined,
+  expected: readonly ExpectedFile[],
+  obtain: string,
+): string[] {
+  if (dir !== undefined) {
+    const root = resolve(dir instanceof URL ? fileURLToPath(dir) : dir);
+    const { folders, found, missing } = findIn(root, dataset, expected);
+    if (missing.length === 0) return found;
+    const note = existsSync(root) ? obtain : `The folder '${root}' does not exist. ${obtain}`;
+    throw new DatasetNotFoundError(dataset, folders, missing, note);
+  }
+  const searched: string[] = [];
+  let fewestMissing: ExpectedFile[] = [...expected];
+  for (const root of dataSearchPath(dataset)) {
+    const { folders, found, missing } = findIn(root, dataset, expected);
+    if (missing.length === 0) return found;
+    searched.push(...folders);
+    if (missing.length < fewestMissing.length) fewestMissing = missing;
+  }
+  throw new DatasetNotFoundError(
+    dataset,
+    searched,
+    fewestMissing,
+    `No folder was given, so the search path was used (set ${DATA_DIR_ENV} or pass a folder). ${obtain}`,
+  );
+}
+
+/**
+ * MNIST or Fashion-MNIST from a folder (undefined: the first folder of {@link dataSearchPath} that
+ * holds the files, e.g. Debian's /usr/share/datasets/fashion-mnist) holding train-images-idx3-ubyte(.gz),
  * train-labels-idx1-ubyte(.gz), t10k-images-idx3-ubyte(.gz) and t10k-labels-idx1-ubyte(.gz)
  * (also found in raw/, MNIST/raw/, FashionMNIST/raw/ or data/fashion/ below it).
  *
@@ -76,8 +128,8 @@ export function locateFiles(
  * const { train, test } = await loadMnistDirectory('~/data/fashion', { variant: 'fashion-mnist' });
  */
 export async function loadMnistDirectory(
-  dir: FilePath,
-  options: MnistOptions = {},
+  dir: FilePath | undefined,
+  options: MnistOptions & ReadLimits = {},
 ): Promise<{ train: Dataset; test: Dataset }> {
   const variant = requireOneOf('variant', options.variant ?? 'mnist', [
     'mnist',
@@ -94,8 +146,9 @@ export async function loadMnistDirectory(
     ],
     mnistObtainHint(variant),
   ) as [string, string, string, string];
-  const images = (f: string) => readIdxFile(f, { dtype: 'uint8', ndims: 3 });
-  const labels = (f: string) => readIdxFile(f, { dtype: 'uint8', ndims: 1 });
+  const limits = options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {};
+  const images = (f: string) => readIdxFile(f, { dtype: 'uint8', ndims: 3, ...limits });
+  const labels = (f: string) => readIdxFile(f, { dtype: 'uint8', ndims: 1, ...limits });
   const [a, b, c, d] = await Promise.all([images(trI), labels(trL), images(teI), labels(teL)]);
   return {
     train: mnistDataset(a, b, {
@@ -115,7 +168,9 @@ export async function loadMnistDirectory(
   };
 }
 
-export interface CifarDirectoryOptions extends Omit<CifarDatasetOptions, 'split' | 'files'> {
+export interface CifarDirectoryOptions
+  extends Omit<CifarDatasetOptions, 'split' | 'files'>,
+    ReadLimits {
   readonly variant?: CifarVariant;
   readonly layout?: CifarLayout;
 }
@@ -140,7 +195,11 @@ async function readSplit(
   const coarse = variant === 'cifar-100' ? new Uint8Array(total) : undefined;
   let at = 0;
   for (let i = 0; i < files.length; i++) {
-    const batch = await readCifarFile(files[i]!, variant, { layout, expectedRecords: counts[i]! });
+    const batch = await readCifarFile(files[i]!, variant, {
+      layout,
+      expectedRecords: counts[i]!,
+      ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+    });
     images.set(batch.images, at * CIFAR_IMAGE_BYTES);
     labels.set(batch.labels, at);
     if (coarse && batch.coarseLabels) coarse.set(batch.coarseLabels, at);
@@ -166,7 +225,7 @@ async function readSplit(
  * const { train, test } = await loadCifarDirectory('~/data/cifar-10-batches-bin');
  */
 export async function loadCifarDirectory(
-  dir: FilePath,
+  dir: FilePath | undefined,
   options: CifarDirectoryOptions = {},
 ): Promise<{ train: Dataset; test: Dataset }> {
   const variant = requireOneOf('variant', options.variant ?? 'cifar-10', [

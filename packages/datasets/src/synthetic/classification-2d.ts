@@ -2,8 +2,9 @@
  * 2-D classification sets for plots and playgrounds: circle, xor, spiral, gaussians. Seeded and
  * deterministic; classes are balanced (sample i has class i mod K); features are float32 pairs.
  */
+
+import { requireInteger, requireNonNegative, requireOneOf, requireSeed } from '@deltaclip/utils';
 import { Dataset } from '../dataset.js';
-import { requireInteger, requireNonNegative, requireOneOf, requireSeed } from '../validate.js';
 import { GENERATED_LICENCE, GENERATOR_STREAM, generatorRng } from './common.js';
 
 export const CLASSIFICATION_2D_KINDS = ['circle', 'xor', 'spiral', 'gaussians'] as const;

@@ -1,5 +1,6 @@
 /** Shared bits of the synthetic generators. */
-import { type Rng, rngFor, STREAM } from '../random.js';
+import { type Rng, rngFor } from '@deltaclip/utils';
+import { STREAM } from '../random.js';
 
 /** Licence line of generated data. */
 export const GENERATED_LICENCE = 'generated data (no licence needed)';

@@ -1,11 +1,7 @@
+import { SQUARE_LOSS_NAMES, type SquareLossName } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import {
-  LOSS_NORMALIZATIONS,
-  type LossNormalization,
-  linearLeastSquares,
-  spectrum,
-} from './least-squares.js';
+import { linearLeastSquares, spectrum } from './least-squares.js';
 
 /** Eigen-decomposition of a symmetric matrix (cyclic Jacobi), float64: values and column vectors. */
 function jacobiEigen(a: number[][]): { values: number[]; vectors: number[][] } {
@@ -84,7 +80,7 @@ function lossAndGrad(
 }
 
 /** c in L = c * ||Xw - y||^2, written out independently of the implementation. */
-function lossScale(loss: LossNormalization, n: number): number {
+function lossScale(loss: SquareLossName, n: number): number {
   if (loss === 'half-sum') return 0.5;
   if (loss === 'half-mean') return 1 / (2 * n);
   if (loss === 'mean') return 1 / n;
@@ -152,7 +148,7 @@ describe('linearLeastSquares', () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed / 2 ** 31 - 0.5;
     };
-    for (const loss of LOSS_NORMALIZATIONS) {
+    for (const loss of SQUARE_LOSS_NAMES) {
       const { mu, beta, conditionNumber } = theory.constants(loss);
       const c = lossScale(loss, n);
       expect(mu).toBeCloseTo(2 * c * 0.09, 14);

@@ -22,19 +22,19 @@
  * `L_t <= (1 - eta * mu)^t * L_0`. The model has no bias term. The constants are exact for the
  * float64 matrix (`x64`); the float32 copy in the dataset differs by rounding (relative ~1e-7).
  */
-import { Dataset } from '../dataset.js';
-import type { Rng } from '../random.js';
-import { requireInteger, requireOneOf, requirePositive, requireSeed } from '../validate.js';
-import { GENERATED_LICENCE, GENERATOR_STREAM, generatorRng } from './common.js';
 
-/** How the square loss is normalized (see the table above). */
-export type LossNormalization = 'half-sum' | 'half-mean' | 'mean' | 'sum';
-export const LOSS_NORMALIZATIONS: readonly LossNormalization[] = [
-  'half-sum',
-  'half-mean',
-  'mean',
-  'sum',
-];
+import {
+  kernelFactor,
+  type Rng,
+  requireInteger,
+  requireOneOf,
+  requirePositive,
+  requireSeed,
+  type SquareLossName,
+  squareLossFromName,
+} from '@deltaclip/utils';
+import { Dataset } from '../dataset.js';
+import { GENERATED_LICENCE, GENERATOR_STREAM, generatorRng } from './common.js';
 
 /** A spectrum given by its ends: `count` values from `largest` down to `smallest`. */
 export interface SpectrumSpec {
@@ -73,7 +73,7 @@ export interface LeastSquaresOptions {
 
 /** PL* and smoothness constants of the least-squares loss for one normalization. */
 export interface LeastSquaresConstants {
-  readonly loss: LossNormalization;
+  readonly loss: SquareLossName;
   /** PL* constant: `0.5 * ||grad L||^2 >= mu * L` for all w. */
   readonly mu: number;
   /** Smoothness: largest Hessian eigenvalue. */
@@ -96,7 +96,7 @@ export interface LeastSquaresTheory {
   /** The weights that generated y (any w with X w = y is a global minimum). */
   readonly wStar: Float64Array;
   /** mu, beta and the condition number for a loss normalization. */
-  constants(loss: LossNormalization): LeastSquaresConstants;
+  constants(loss: SquareLossName): LeastSquaresConstants;
 }
 
 /** Orthonormal columns: `cols` Gaussian vectors of length `rows`, Gram-Schmidt twice. */
@@ -167,12 +167,6 @@ export function linearLeastSquares(options: LeastSquaresOptions = {}): {
   const kernelEigenvalues = s.map((v) => v * v);
   const lambdaMax = kernelEigenvalues[0]!;
   const lambdaMin = kernelEigenvalues[r - 1]!;
-  const scale: Record<LossNormalization, number> = {
-    'half-sum': 1,
-    'half-mean': 1 / n,
-    mean: 2 / n,
-    sum: 2,
-  };
   const theory: LeastSquaresTheory = {
     singularValues: s,
     kernelEigenvalues,
@@ -182,7 +176,9 @@ export function linearLeastSquares(options: LeastSquaresOptions = {}): {
     y64,
     wStar,
     constants(loss) {
-      const c = scale[requireOneOf('loss', loss, LOSS_NORMALIZATIONS)];
+      // mu = 2c * lambda_min, beta = 2c * lambda_max: the kernel factor of the convention, with
+      // one residual entry per sample.
+      const c = kernelFactor(squareLossFromName(loss), n);
       return {
         loss,
         mu: c * lambdaMin,

@@ -2,8 +2,9 @@
  * A small sequence task for transformers: random token sequences whose target is the same
  * sequence (copy) or the reversed one (reverse), one class label per position.
  */
+
+import { requireInteger, requireOneOf, requireSeed } from '@deltaclip/utils';
 import { Dataset } from '../dataset.js';
-import { requireInteger, requireOneOf, requireSeed } from '../validate.js';
 import { GENERATED_LICENCE, GENERATOR_STREAM, generatorRng } from './common.js';
 
 export const SEQUENCE_KINDS = ['copy', 'reverse'] as const;

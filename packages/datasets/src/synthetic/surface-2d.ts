@@ -2,8 +2,9 @@
  * 2-D regression surfaces: inputs uniform in [-1, 1]^2, target f(x1, x2) plus optional Gaussian
  * noise. The exact functions are exported so plots can draw the true surface.
  */
+
+import { requireInteger, requireNonNegative, requireOneOf, requireSeed } from '@deltaclip/utils';
 import { Dataset } from '../dataset.js';
-import { requireInteger, requireNonNegative, requireOneOf, requireSeed } from '../validate.js';
 import { GENERATED_LICENCE, GENERATOR_STREAM, generatorRng } from './common.js';
 
 export const SURFACE_2D_KINDS = ['plane', 'bowl', 'saddle', 'sine', 'ripple'] as const;

@@ -4,9 +4,10 @@
  * setting, as PL* theory assumes). The teacher is computed in float64 from the float32 inputs the
  * student sees.
  */
+
+import type { Rng } from '@deltaclip/utils';
+import { requireInteger, requireNonNegative, requireOneOf, requireSeed } from '@deltaclip/utils';
 import { Dataset } from '../dataset.js';
-import type { Rng } from '../random.js';
-import { requireInteger, requireNonNegative, requireOneOf, requireSeed } from '../validate.js';
 import { GENERATED_LICENCE, GENERATOR_STREAM, generatorRng } from './common.js';
 
 export type TeacherActivation = 'relu' | 'tanh';

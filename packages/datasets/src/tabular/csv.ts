@@ -1,8 +1,13 @@
 /**
- * CSV and TSV text (RFC 4180: quoted cells, doubled quotes, CRLF or LF line ends, cells spanning
- * lines) into a {@link Table}. Works on strings, so uploads parse the same in the browser.
+ * CSV and TSV text into a {@link Table}, parsed by papaparse (RFC 4180 quotes, doubled quotes,
+ * CRLF / LF / CR line ends, cells spanning lines; linear time, no Node-only code in the browser
+ * build). This file adds what a dataset needs on top: delimiter sniffing, header checks, ragged
+ * rows as errors, and the source line of every row for messages. See the README for why
+ * papaparse was chosen.
  */
+import Papa from 'papaparse';
 import { DatasetFormatError } from '../errors.js';
+import { assertText } from '../text/decode.js';
 import type { Cell, Table } from './table.js';
 
 export interface CsvOptions {
@@ -12,11 +17,48 @@ export interface CsvOptions {
   readonly delimiter?: ',' | '\t' | ';';
 }
 
+/** The delimiter of a header line when none is given. */
+function sniffDelimiter(src: string): ',' | '\t' {
+  const end = src.search(/[\r\n]/);
+  const first = end < 0 ? src : src.slice(0, end);
+  return first.includes('\t') && !first.includes(',') ? '\t' : ',';
+}
+
 /**
- * Parse CSV/TSV text whose first line is the header. Blank lines are skipped. Throws
- * {@link DatasetFormatError} for an empty file, a header without data rows, empty or duplicate
- * column names, a row whose cell count differs from the header's (a ragged row), an unterminated
- * quote, or text after a closing quote.
+ * Tracks 1-based line numbers through the text as rows arrive, in one forward pass (rows come in
+ * order, so the total work is linear in the text length).
+ */
+class LineCounter {
+  private pos = 0;
+  private line = 1;
+  constructor(private readonly src: string) {}
+
+  /** Advance to `offset`, counting LF, CRLF and lone CR as one line end each. */
+  to(offset: number): number {
+    const { src } = this;
+    for (; this.pos < offset && this.pos < src.length; this.pos++) {
+      const c = src.charCodeAt(this.pos);
+      if (c === 0x0a || (c === 0x0d && src.charCodeAt(this.pos + 1) !== 0x0a)) this.line++;
+    }
+    return this.line;
+  }
+
+  /** Skip line ends (skipped blank lines) and return the line the next row starts on. */
+  rowStart(): number {
+    const { src } = this;
+    for (;;) {
+      const c = src.charCodeAt(this.pos);
+      if (c !== 0x0a && c !== 0x0d) return this.line;
+      this.to(this.pos + 1);
+    }
+  }
+}
+
+/**
+ * Parse CSV/TSV text whose first line is the header. Blank lines are skipped; a leading BOM is
+ * dropped. Throws {@link DatasetFormatError} for an empty file, binary data, a header without data
+ * rows, empty or duplicate column names, a row whose cell count differs from the header's (a ragged
+ * row), an unterminated quote, or text after a closing quote.
  *
  * @example
  * const table = parseCsv('a,b\n1,2\n3,4\n', { file: 'upload.csv' });
@@ -32,84 +74,32 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
       found: 'an empty file',
     });
   }
-  const firstLine = src.slice(0, src.search(/\r?\n|$/));
-  const delimiter =
-    options.delimiter ?? (firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',');
+  assertText(src, file);
+  const delimiter = options.delimiter ?? sniffDelimiter(src);
 
   const records: string[][] = [];
   const recordLines: number[] = [];
-  let line = 1;
-  let i = 0;
-  const n = src.length;
-  while (i < n) {
-    // One record.
-    const startLine = line;
-    const cells: string[] = [];
-    let blank = true;
-    for (;;) {
-      // One cell.
-      let cell = '';
-      if (src[i] === '"') {
-        blank = false;
-        const quoteLine = line;
-        i++;
-        for (;;) {
-          if (i >= n) {
-            throw new DatasetFormatError({
-              file,
-              line: quoteLine,
-              row: records.length,
-              column: String(cells.length + 1),
-              expected: 'a closing quote (")',
-              found: 'the end of the file',
-            });
-          }
-          const ch = src[i]!;
-          if (ch === '"') {
-            if (src[i + 1] === '"') {
-              cell += '"';
-              i += 2;
-              continue;
-            }
-            i++;
-            break;
-          }
-          if (ch === '\n') line++;
-          cell += ch;
-          i++;
-        }
-        if (i < n && src[i] !== delimiter && src[i] !== '\n' && src[i] !== '\r') {
-          throw new DatasetFormatError({
-            file,
-            line,
-            row: records.length,
-            column: String(cells.length + 1),
-            expected: 'a delimiter or the end of the line after a closing quote',
-            found: JSON.stringify(src[i]),
-          });
-        }
-      } else {
-        const start = i;
-        while (i < n && src[i] !== delimiter && src[i] !== '\n' && src[i] !== '\r') i++;
-        cell = src.slice(start, i);
-        if (cell.length > 0) blank = false;
+  const lines = new LineCounter(src);
+  let quoteError: DatasetFormatError | undefined;
+  Papa.parse<string[]>(src, {
+    delimiter,
+    quoteChar: '"',
+    escapeChar: '"',
+    skipEmptyLines: true,
+    step(result, parser) {
+      const start = lines.rowStart();
+      const error = result.errors[0];
+      if (error && error.type === 'Quotes' && quoteError === undefined) {
+        quoteError = quoteFailure(src, file, error, result.data, records.length, lines);
+        parser.abort();
+        return;
       }
-      cells.push(cell);
-      if (i < n && src[i] === delimiter) {
-        blank = false;
-        i++;
-        continue;
-      }
-      break;
-    }
-    // End of line (CRLF, LF or lone CR) or of the file.
-    if (src[i] === '\r') i++;
-    if (src[i] === '\n') i++;
-    line++;
-    if (blank) continue;
-    records.push(cells);
-    recordLines.push(startLine);
-  }
+      records.push(result.data);
+      recordLines.push(start);
+      lines.to(result.meta.cursor);
+    },
+  });
+  if (quoteError) throw quoteError;
 
   const header = records[0]!;
   const names = header.map((h) => h.trim());
@@ -137,7 +127,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
   }
   const values: Record<string, Cell[]> = {};
   for (const name of names) values[name] = new Array<Cell>(rowCount);
-  const lines = new Int32Array(rowCount);
+  const rowLines = new Int32Array(rowCount);
   for (let r = 0; r < rowCount; r++) {
     const cells = records[r + 1]!;
     if (cells.length !== names.length) {
@@ -151,7 +141,45 @@ export function parseCsv(text: string, options: CsvOptions = {}): Table {
       });
     }
     for (let c = 0; c < names.length; c++) values[names[c]!]![r] = cells[c]!;
-    lines[r] = recordLines[r + 1]!;
+    rowLines[r] = recordLines[r + 1]!;
   }
-  return { file, columns: names, values, rowCount, lines };
+  return { file, columns: names, values, rowCount, lines: rowLines };
+}
+
+/**
+ * The error for papaparse's quote errors. `error.index` is just past the opening quote of the
+ * bad cell; the cell is the last one papaparse returned for the row.
+ */
+function quoteFailure(
+  src: string,
+  file: string,
+  error: Papa.ParseError,
+  cells: readonly string[],
+  row: number,
+  lines: LineCounter,
+): DatasetFormatError {
+  const open = Math.max(0, (error.index ?? 1) - 1);
+  const location = { line: lines.to(open), row, column: String(Math.max(1, cells.length)) };
+  if (error.code === 'MissingQuotes') {
+    return new DatasetFormatError({
+      file,
+      ...location,
+      expected: 'a closing quote (")',
+      found: 'the end of the file',
+    });
+  }
+  // InvalidQuotes: find the closing quote (skipping doubled ones) and show what follows it.
+  let i = open + 1;
+  while (i < src.length) {
+    if (src[i] === '"') {
+      if (src[i + 1] === '"') i += 2;
+      else break;
+    } else i++;
+  }
+  return new DatasetFormatError({
+    file,
+    ...location,
+    expected: 'a delimiter or the end of the line after a closing quote',
+    found: JSON.stringify(src[i + 1] ?? ''),
+  });
 }

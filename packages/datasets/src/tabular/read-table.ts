@@ -3,11 +3,13 @@
  * browsers and Node alike. The format comes from `format`, else from the file name's extension
  * (.json, .tsv/.tab, otherwise CSV).
  */
-import { readText, sourceName, type TextSource } from '../formats/source.js';
+import type { ReadLimits } from '../formats/limits.js';
+import { readContent, sourceName, type TextSource } from '../formats/source.js';
+import { decodeText } from '../text/decode.js';
 import { parseCsv } from './csv.js';
 import { type Table, tableFromJson } from './table.js';
 
-export interface ReadTableOptions {
+export interface ReadTableOptions extends ReadLimits {
   /** Name for errors (default: the File's name, the URL, or `<text>`). */
   readonly file?: string;
   readonly format?: 'csv' | 'tsv' | 'json';
@@ -24,8 +26,13 @@ export async function readTable(
   options: ReadTableOptions = {},
 ): Promise<Table> {
   const file = sourceName(source, options.file);
-  const text = await readText(source);
-  const name = file.toLowerCase();
+  // Blobs and URLs are decoded strictly (invalid UTF-8 is an error naming its byte offset), not
+  // with Blob.text(), which replaces bad bytes with U+FFFD.
+  const text =
+    typeof source === 'string'
+      ? source
+      : decodeText(await readContent(source, file, options), file);
+  const name = file.toLowerCase().replace(/\.gz$/, '');
   const format =
     options.format ??
     (name.endsWith('.json')

@@ -3,6 +3,11 @@
  * column-major, with the source line of each row for error messages.
  */
 import { DatasetFormatError } from '../errors.js';
+import { assertText } from '../text/decode.js';
+import { findDuplicateKey } from '../text/json-keys.js';
+import { cellNumber } from './number.js';
+
+export { cellNumber };
 
 /** One raw cell. */
 export type Cell = string | number | boolean | null;
@@ -42,18 +47,6 @@ export function isMissing(
   return false;
 }
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/** The number in a cell, or NaN when it is not a plain decimal number. */
-export function cellNumber(cell: Cell): number {
-  if (typeof cell === 'number') return Number.isFinite(cell) ? cell : Number.NaN;
-  if (typeof cell === 'string') {
-    const s = cell.trim();
-    return NUMBER.test(s) ? Number(s) : Number.NaN;
-  }
-  return Number.NaN;
-}
-
 /** Where row `index` (0-based) of a table is, for errors. */
 export function rowLocation(table: Table, index: number): { row: number; line?: number } {
   const line = table.lines?.[index];
@@ -68,8 +61,9 @@ export function rowLocation(table: Table, index: number): { row: number; line?: 
 export function tableFromJson(input: string | unknown, file = '<json>'): Table {
   let value: unknown = input;
   if (typeof input === 'string') {
+    assertText(input, file);
     try {
-      value = JSON.parse(input);
+      value = JSON.parse(input.charCodeAt(0) === 0xfeff ? input.slice(1) : input);
     } catch (e) {
       throw new DatasetFormatError({
         file,
@@ -106,6 +100,21 @@ export function tableFromJson(input: string | unknown, file = '<json>'): Table {
       }
     }
   });
+  if (typeof input === 'string') {
+    const duplicate = findDuplicateKey(input);
+    // Offsets count from the start of the text, BOM included.
+    if (duplicate) {
+      throw new DatasetFormatError({
+        file,
+        offset: duplicate.offset,
+        ...(duplicate.row !== undefined ? { row: duplicate.row } : {}),
+        column: duplicate.key,
+        expected: 'each key once per row object',
+        found: `a second '${duplicate.key}' key (JSON.parse would keep only the last value)`,
+        hint: 'Rename or remove one of the two keys.',
+      });
+    }
+  }
   const values: Record<string, Cell[]> = {};
   for (const c of columns) values[c] = new Array<Cell>(value.length);
   value.forEach((row: Record<string, unknown>, i) => {
@@ -173,8 +182,9 @@ export function summarizeTable(
         count: present.length,
         missing,
         unique: new Set(numbers).size,
-        min: Math.min(...numbers),
-        max: Math.max(...numbers),
+        // A loop, not Math.min(...numbers): spreading 10^5+ arguments overflows the stack.
+        min: numbers.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY),
+        max: numbers.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY),
         mean,
         std: Math.sqrt(m2 / numbers.length),
       };
