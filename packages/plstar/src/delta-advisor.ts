@@ -1,4 +1,5 @@
-import { REGIMES, type RegimeCounts, requireNonNegative, requirePositive } from '@deltaclip/core';
+import { REGIMES, type RegimeCounts } from '@deltaclip/core';
+import { InvalidOptionError, requireNonNegative, requirePositive } from '@deltaclip/utils';
 import type { StepLike } from './certificate.js';
 import { finiteOrNull, fmt } from './format.js';
 import { type Distribution, distribution } from './statistics.js';
@@ -55,7 +56,7 @@ export function adviseDelta(input: DeltaAdviceInput): DeltaAdvice {
     input.gradNorms ??
     input.steps?.map((s) => s.gradNorm).filter((n): n is number => typeof n === 'number');
   if (input.counts === undefined && input.steps === undefined && input.gradNorms === undefined) {
-    throw new RangeError('adviseDelta needs steps (telemetry), gradNorms or counts');
+    throw new InvalidOptionError('adviseDelta needs steps (telemetry), gradNorms or counts');
   }
   const floorThreshold = delta > 0 ? gamma / delta : null;
   const counts = emptyCounts();

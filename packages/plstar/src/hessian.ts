@@ -1,4 +1,4 @@
-import { requireInteger, requirePositive } from '@deltaclip/core';
+import { requireInteger, requirePositive } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { dot, squaredNorm } from './gradients.js';
 import { type HvpOptions, hessianVectorProduct, resolveHvpOptions } from './hvp.js';
