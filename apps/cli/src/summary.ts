@@ -73,6 +73,7 @@ export function summarizeRun(outcome: RunOutcome, seconds: number, backend: stri
         steps,
         distances: inputs.distances,
         muTrajectory: inputs.muTrajectory,
+        lossConvention: inputs.lossConvention,
       });
     }
   }
@@ -144,7 +145,8 @@ export function insightLines(runs: readonly RunSummary[]): string[] {
   for (const r of runs) {
     if (r.certificate) {
       lines.push(
-        `${r.label}: convergence certificate ${r.certificate.held ? 'HOLDS' : 'is VIOLATED'}`,
+        `${r.label}: convergence certificate ${r.certificate.held ? 'HOLDS' : 'is VIOLATED'}` +
+          (r.certificate.lossConvention ? ` (loss: ${r.certificate.lossConvention})` : ''),
       );
       for (const c of r.certificate.checks)
         lines.push(`  [${c.held ? 'held' : 'violated'}] ${c.name}: ${c.detail}`);

@@ -26,7 +26,13 @@ export {
   certify,
   type StepLike,
 } from './certificate.js';
-export { adviseDelta, type DeltaAdvice, type DeltaAdviceInput } from './delta-advisor.js';
+export {
+  adviseDelta,
+  type DeltaAdvice,
+  type DeltaAdviceInput,
+  type DeltaMode,
+  type DeltaRecommendation,
+} from './delta-advisor.js';
 export { WeightSnapshot } from './distance.js';
 export {
   ConcurrentObservationError,
