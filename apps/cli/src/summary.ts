@@ -145,9 +145,10 @@ export function insightLines(runs: readonly RunSummary[]): string[] {
   for (const r of runs) {
     if (r.certificate) {
       lines.push(
-        `${r.label}: convergence certificate ${r.certificate.held ? 'HOLDS' : 'is VIOLATED'}` +
-          (r.certificate.lossConvention ? ` (loss: ${r.certificate.lossConvention})` : ''),
+        `${r.label}: convergence certificate ${r.certificate.held ? 'HOLDS' : 'is VIOLATED'}`,
       );
+      if (r.certificate.lossConvention)
+        lines.push(`  measured under the loss: ${r.certificate.lossConvention}`);
       for (const c of r.certificate.checks)
         lines.push(`  [${c.held ? 'held' : 'violated'}] ${c.name}: ${c.detail}`);
     }
