@@ -75,6 +75,7 @@ export function summarizeRun(outcome: RunOutcome, seconds: number, backend: stri
         steps,
         distances: inputs.distances,
         muTrajectory: inputs.muTrajectory,
+        lossConvention: inputs.lossConvention,
       });
     }
   }
@@ -149,6 +150,8 @@ export function insightLines(runs: readonly RunSummary[]): string[] {
       lines.push(
         `${r.label}: convergence certificate ${r.certificate.held ? 'HOLDS' : 'is VIOLATED'}`,
       );
+      if (r.certificate.lossConvention)
+        lines.push(`  measured under the loss: ${r.certificate.lossConvention}`);
       for (const c of r.certificate.checks)
         lines.push(`  [${c.held ? 'held' : 'violated'}] ${c.name}: ${c.detail}`);
     }

@@ -148,7 +148,8 @@ export async function launchBrowser(options = {}) {
  */
 
 /**
- * Wait until the app reports `predicate(snapshot)`, polling `window.__deltaclip.snapshot()`.
+ * Wait until the app reports `predicate(snapshot)`, reading `window.__deltaclip.snapshot()` once
+ * per animation frame.
  * @param {import('playwright-core').Page} page
  * @param {(s: DemoSnapshot) => boolean} predicate
  * @param {number} [timeoutMs]
@@ -163,7 +164,8 @@ export async function waitForSnapshot(page, predicate, timeoutMs = 60_000) {
       return hook ? hook.snapshot() : null;
     });
     if (last && predicate(last)) return last;
-    await page.waitForTimeout(100);
+    // Wait for the page's next frame (when the UI shows what the worker sent), not a fixed delay.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
   }
   throw new Error(
     `timed out after ${timeoutMs} ms; last snapshot: ${JSON.stringify(last)?.slice(0, 2000)}`,

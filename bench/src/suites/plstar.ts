@@ -1,10 +1,10 @@
 import { ensureGradients } from '@deltaclip/backend';
+import { squareLoss } from '@deltaclip/models';
 import {
   gramMatrix,
   hessianVectorProduct,
   jacobianRows,
   type PlStarModel,
-  squareLoss,
   symmetricSpectrum,
 } from '@deltaclip/plstar';
 import * as tf from '@tensorflow/tfjs-core';

@@ -5,13 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import { deltaGClip } from '@deltaclip/core';
-import {
-  adviseDelta,
-  certify,
-  createPlStarMonitor,
-  squareLoss,
-  topHessianEigenvalue,
-} from '@deltaclip/plstar';
+import { adviseDelta, certify, createPlStarMonitor, topHessianEigenvalue } from '@deltaclip/plstar';
 
 await tf.setBackend('cpu');
 const n = 16;
@@ -30,7 +24,7 @@ const model = {
   apply: (input) => tf.mul(tf.matMul(tf.relu(tf.matMul(input, W)), a), 1 / Math.sqrt(width)),
 };
 const loss = { reduction: 'mean', half: true }; // 0.5 * mean((f(x) - y)^2)
-const lossFn = () => tf.tidy(() => squareLoss(model.apply(x), y, loss));
+const lossFn = () => tf.tidy(() => tf.mul(0.5, tf.mean(tf.square(tf.sub(model.apply(x), y)))));
 
 // eta <= 1/beta, from the smoothness measured at initialization (with a margin).
 const { beta } = await topHessianEigenvalue(lossFn, model.variables, { iterations: 30 });
@@ -38,7 +32,15 @@ const eta = 0.5 / beta;
 const gamma = 0.05;
 const delta = 0.5;
 const optimizer = deltaGClip({ learningRate: eta, gamma, delta, telemetry: { history: true } });
-const monitor = createPlStarMonitor({ model, x, y, loss, every: 50, tangentKernelSamples: n });
+const monitor = createPlStarMonitor({
+  model,
+  x,
+  y,
+  squareLoss: loss,
+  lossFn,
+  every: 50,
+  tangentKernelSamples: n,
+});
 
 const losses = [];
 for (let t = 0; t <= 300; t++) {

@@ -1,5 +1,5 @@
 import type { Regime } from '@deltaclip/core';
-import { requireNonNegative, requirePositive } from '@deltaclip/utils';
+import { InvalidOptionError, requireNonNegative, requirePositive } from '@deltaclip/utils';
 import { finiteOrNull, fmt } from './format.js';
 import { type DistancePoint, type LossPoint, type MuPoint, toPoints } from './points.js';
 
@@ -31,6 +31,11 @@ export interface CertificateInput {
   readonly distances: readonly number[] | readonly DistancePoint[];
   /** Optional: mu_t along the run; adds a check that PL* held with `mu` where measured. */
   readonly muTrajectory?: readonly (number | null)[] | readonly MuPoint[];
+  /**
+   * The loss mu, beta and the losses were measured under, in words (a monitor's
+   * `certificateInputs()` carries it); stated in the certificate.
+   */
+  readonly lossConvention?: string | null;
   /** Relative slack for float32 round-off in step sizes, losses and mu_t (default 1e-5). */
   readonly tolerance?: number;
 }
@@ -60,6 +65,8 @@ export interface Certificate {
   readonly rate: number | null;
   /** R = 2 sqrt(2 L_0 / eta) / (delta mu) (null when delta*mu = 0). */
   readonly radius: number | null;
+  /** The loss the certificate's numbers refer to (null when the input did not say). */
+  readonly lossConvention: string | null;
 }
 
 function check(
@@ -347,7 +354,7 @@ export function certify(input: CertificateInput): Certificate {
   const losses = toPoints<LossPoint>(input.losses, (p) => p.loss);
   const atZero = losses.find((p) => p.step === 0)?.value;
   if (input.initialLoss === undefined && (atZero === undefined || atZero === null)) {
-    throw new RangeError(
+    throw new InvalidOptionError(
       'losses must include step 0 (L_0), or initialLoss must be given: the envelope starts from L_0',
     );
   }
@@ -374,5 +381,6 @@ export function certify(input: CertificateInput): Certificate {
     checks,
     rate: deltaMu > 0 ? 1 - eta * deltaMu : null,
     radius: deltaMu > 0 ? (2 * Math.sqrt((2 * initialLoss) / eta)) / deltaMu : null,
+    lossConvention: input.lossConvention ?? null,
   };
 }

@@ -1,5 +1,5 @@
 import { REGIMES, type RegimeCounts } from '@deltaclip/core';
-import { requireNonNegative, requirePositive } from '@deltaclip/utils';
+import { InvalidOptionError, requireNonNegative, requirePositive } from '@deltaclip/utils';
 import type { StepLike } from './certificate.js';
 import { finiteOrNull, fmt } from './format.js';
 import { type Distribution, distribution } from './statistics.js';
@@ -15,25 +15,40 @@ export interface DeltaAdviceInput {
   readonly counts?: Partial<RegimeCounts>;
 }
 
+/** Which algorithm the given delta makes of δ-GClip, h = eta * min(1, max(delta, gamma/||g||)). */
+export type DeltaMode = 'gclip' | 'delta-gclip' | 'gradient-descent';
+
+/** A delta range chosen from observed gradient norms, with what it does at each end. */
+export interface DeltaRecommendation {
+  readonly low: number;
+  readonly high: number;
+  /** Share of the observed steps (0..1) on which the floor would bind at delta = low. */
+  readonly flooredShareAtLow: number;
+  /** ... and at delta = high. */
+  readonly flooredShareAtHigh: number;
+}
+
 export interface DeltaAdvice {
+  /** 0: GClip (no floor); (0, 1): δ-GClip; >= 1: plain gradient descent (h = eta on every step). */
+  readonly mode: DeltaMode;
   /** Whether the δ floor bound on at least one step (regime 'floored'). */
   readonly floorBound: boolean;
   readonly flooredSteps: number;
   readonly totalSteps: number;
   readonly counts: RegimeCounts;
-  /** gamma/delta: the gradient norm above which the floor binds (null for delta = 0). */
+  /** gamma/delta: the gradient norm above which the floor binds (null unless 0 < delta < 1). */
   readonly floorThreshold: number | null;
   /** Distribution of the gradient norms (null without norms). */
   readonly gradNorm: Distribution | null;
-  /** The floor binds on at least one of these steps for delta > gamma / max ||g||. */
+  /** The floor binds on at least one observed step for delta > gamma / max ||g|| (null if >= 1). */
   readonly deltaToBindOnce: number | null;
-  /** ... and on about half of them for delta > gamma / median ||g||. */
-  readonly deltaToBindHalf: number | null;
   /**
-   * A delta range in which the floor would bind on some steps but not most:
-   * (gamma / max ||g||, min(gamma / median ||g||, 1)); null when no delta < 1 makes it bind.
+   * A delta range for which the floor binds on some observed steps but not most: from
+   * gamma / p90(||g||) (about 10% floored) to gamma / median(||g||) (about half), each end moved
+   * to the clipped norms (||g|| > gamma) when fewer steps than that were clipped; null when no
+   * step was clipped or there are no norms.
    */
-  readonly suggestedDelta: { readonly low: number; readonly high: number } | null;
+  readonly recommendation: DeltaRecommendation | null;
   /** The advice in plain words. */
   readonly message: string;
 }
@@ -42,23 +57,76 @@ function emptyCounts(): RegimeCounts {
   return Object.fromEntries(REGIMES.map((r) => [r, 0])) as RegimeCounts;
 }
 
+function percent(share: number): string {
+  return `${fmt(100 * share)}%`;
+}
+
+/** The range of delta for which the floor binds on a useful share of the observed steps. */
+function recommend(
+  norms: readonly number[],
+  gamma: number,
+  dist: Distribution,
+): DeltaRecommendation | null {
+  const clipped = norms.filter((n) => n > gamma);
+  if (clipped.length === 0) return null;
+  // The floor binds where ||g|| > gamma/delta, so delta = gamma/s floors exactly the steps with
+  // ||g|| > s. Only clipped steps (||g|| > gamma) can be floored by a delta below 1.
+  const highNorm = dist.median > gamma ? dist.median : Math.min(...clipped);
+  // p90 can fall between an unclipped and the smallest clipped norm: never below highNorm.
+  const lowNorm = Math.max(dist.p90 > gamma ? dist.p90 : dist.max, highNorm);
+  const share = (s: number) => norms.filter((n) => n > s).length / norms.length;
+  return {
+    low: gamma / lowNorm,
+    high: gamma / highNorm,
+    flooredShareAtLow: share(lowNorm),
+    flooredShareAtHigh: share(highNorm),
+  };
+}
+
+function recommendationLine(
+  r: DeltaRecommendation,
+  gamma: number,
+  norms: readonly number[],
+): string {
+  const effects =
+    'Smaller delta floors fewer steps and tends to GClip (delta = 0: no floor, no rate); larger ' +
+    'delta makes more steps eta*delta, and delta >= 1 is plain gradient descent.';
+  if (fmt(r.low) === fmt(r.high)) {
+    // One norm value dominates: there is no range, only a threshold to cross.
+    const s = gamma / r.low;
+    const above = norms.filter((n) => n >= s).length / norms.length;
+    return (
+      `Recommended: delta just above ${fmt(r.low)} (= gamma / ${fmt(s)}): the floor eta*delta binds on steps where ` +
+      `||g|| > gamma/delta, i.e. on ${percent(above)} of the observed steps there and on ${percent(r.flooredShareAtLow)} ` +
+      `at delta = ${fmt(r.low)} itself. ${effects}`
+    );
+  }
+  return (
+    `Recommended: delta in [${fmt(r.low)}, ${fmt(r.high)}]: the floor eta*delta binds on steps where ||g|| > gamma/delta, ` +
+    `i.e. on ${percent(r.flooredShareAtLow)} of the observed steps at delta = ${fmt(r.low)} and on ` +
+    `${percent(r.flooredShareAtHigh)} at delta = ${fmt(r.high)}. ${effects}`
+  );
+}
+
 /**
- * Did the δ floor ever bind in a run, and which delta would make it matter? The floor binds when
- * ||g|| > gamma/delta (h = eta*delta instead of eta*gamma/||g||), so on the observed norms it binds
- * at least once for delta > gamma / max ||g|| and on about half the steps for
- * delta > gamma / median ||g||. In the paper's own ViT runs it never bound (norms 1.4–14 against
- * gamma/delta >= 100): those runs were plain GClip.
+ * Did the δ floor ever bind in a run, and which delta would make it matter? With
+ * h = eta * min(1, max(delta, gamma/||g||)): delta = 0 is GClip (no floor), delta >= 1 is plain
+ * gradient descent (h = eta always), and for 0 < delta < 1 the floor binds when ||g|| > gamma/delta.
+ * From the observed norms it recommends a delta range that floors some steps but not most. In the
+ * paper's own ViT runs the floor never bound (norms 1.4–14 against gamma/delta >= 100): those runs
+ * were plain GClip.
  */
 export function adviseDelta(input: DeltaAdviceInput): DeltaAdvice {
   const gamma = requirePositive('gamma', input.gamma);
   const delta = requireNonNegative('delta', input.delta);
+  if (input.counts === undefined && input.steps === undefined && input.gradNorms === undefined) {
+    throw new InvalidOptionError('adviseDelta needs steps (telemetry), gradNorms or counts');
+  }
+  const mode: DeltaMode = delta === 0 ? 'gclip' : delta >= 1 ? 'gradient-descent' : 'delta-gclip';
   const norms =
     input.gradNorms ??
     input.steps?.map((s) => s.gradNorm).filter((n): n is number => typeof n === 'number');
-  if (input.counts === undefined && input.steps === undefined && input.gradNorms === undefined) {
-    throw new RangeError('adviseDelta needs steps (telemetry), gradNorms or counts');
-  }
-  const floorThreshold = delta > 0 ? gamma / delta : null;
+  const floorThreshold = mode === 'delta-gclip' ? gamma / delta : null;
   const counts = emptyCounts();
   if (input.counts !== undefined) {
     for (const r of REGIMES) counts[r] = input.counts[r] ?? 0;
@@ -68,7 +136,7 @@ export function adviseDelta(input: DeltaAdviceInput): DeltaAdvice {
     // Recompute the regimes from the norms, as core's deltaGClipScale decides them.
     for (const n of norms) {
       if (!Number.isFinite(n) || n === 0) counts.skipped++;
-      else if (n <= gamma) counts.unclipped++;
+      else if (mode === 'gradient-descent' || n <= gamma) counts.unclipped++;
       else if (floorThreshold === null || n <= floorThreshold) counts.clipped++;
       else counts.floored++;
     }
@@ -76,23 +144,26 @@ export function adviseDelta(input: DeltaAdviceInput): DeltaAdvice {
   const totalSteps = REGIMES.reduce((s, r) => s + counts[r], 0);
   const flooredSteps = counts.floored;
   const floorBound = flooredSteps > 0;
-  const dist = norms === undefined ? null : distribution(norms.filter((n) => n > 0));
+  const observed = norms?.filter((n) => Number.isFinite(n) && n > 0);
+  const dist = observed === undefined ? null : distribution(observed);
   const deltaToBindOnce = dist === null ? null : gamma / dist.max;
-  const deltaToBindHalf = dist === null ? null : gamma / dist.median;
-  const suggestedDelta =
-    deltaToBindOnce === null || deltaToBindOnce >= 1
-      ? null
-      : { low: deltaToBindOnce, high: Math.min(deltaToBindHalf ?? 1, 1) };
+  const recommendation =
+    dist === null || observed === undefined ? null : recommend(observed, gamma, dist);
 
   const parts: string[] = [];
-  const share = totalSteps > 0 ? ` (${fmt((100 * flooredSteps) / totalSteps)}%)` : '';
-  if (delta === 0) {
+  const of = (k: number) =>
+    `${k} of ${totalSteps} steps${totalSteps > 0 ? ` (${percent(k / totalSteps)})` : ''}`;
+  if (mode === 'gradient-descent') {
     parts.push(
-      'delta = 0: there is no floor (plain GClip), and the convergence argument gives no rate.',
+      `delta = ${fmt(delta)} >= 1: max(delta, gamma/||g||) >= 1, so h = eta on every step: this run was plain gradient descent, and neither gamma nor the floor had any effect.`,
+    );
+  } else if (mode === 'gclip') {
+    parts.push(
+      `delta = 0: there is no floor (plain GClip): ${of(counts.clipped)} were clipped to length eta*gamma, and the convergence argument gives no rate.`,
     );
   } else if (floorBound) {
     parts.push(
-      `The δ floor bound on ${flooredSteps} of ${totalSteps} steps${share}: there ||g|| exceeded gamma/delta = ${fmt(floorThreshold)} and the step was eta*delta.`,
+      `The δ floor bound on ${of(flooredSteps)}: there ||g|| exceeded gamma/delta = ${fmt(floorThreshold)} and the step was eta*delta.`,
     );
   } else {
     parts.push(
@@ -102,31 +173,25 @@ export function adviseDelta(input: DeltaAdviceInput): DeltaAdvice {
           : ', so this run was plain GClip.'),
     );
   }
-  if (dist !== null) {
-    if (dist.max <= gamma) {
-      parts.push(
-        `No step was even clipped (max ||g|| = ${fmt(dist.max)} <= gamma = ${fmt(gamma)}): the run was plain gradient descent; choose gamma below ${fmt(dist.max)} for clipping to matter.`,
-      );
-    } else if (suggestedDelta !== null) {
-      const half =
-        deltaToBindHalf !== null && deltaToBindHalf < 1
-          ? `and on about half of them for delta > ${fmt(deltaToBindHalf)} (gamma / median ||g||)`
-          : `but on half of them for no delta < 1 (median ||g|| = ${fmt(dist.median)} <= gamma)`;
-      parts.push(
-        `On these gradient norms the floor binds on some steps for delta > ${fmt(deltaToBindOnce)} (gamma / max ||g||) ${half}; delta in (${fmt(suggestedDelta.low)}, ${fmt(suggestedDelta.high)}] makes it matter without making every step eta*delta. delta >= 1 is plain gradient descent.`,
-      );
-    }
+  if (dist === null) {
+    parts.push('Without gradient norms no delta range can be recommended.');
+  } else if (recommendation === null) {
+    parts.push(
+      `No observed step was clipped (max ||g|| = ${fmt(dist.max)} <= gamma = ${fmt(gamma)}), so no delta below 1 makes the floor bind: choose gamma below ${fmt(dist.max)} for clipping and the floor to matter.`,
+    );
+  } else {
+    parts.push(recommendationLine(recommendation, gamma, observed!));
   }
   return {
+    mode,
     floorBound,
     flooredSteps,
     totalSteps,
     counts,
     floorThreshold: finiteOrNull(floorThreshold),
     gradNorm: dist,
-    deltaToBindOnce: finiteOrNull(deltaToBindOnce),
-    deltaToBindHalf: finiteOrNull(deltaToBindHalf),
-    suggestedDelta,
+    deltaToBindOnce: deltaToBindOnce !== null && deltaToBindOnce < 1 ? deltaToBindOnce : null,
+    recommendation,
     message: parts.join(' '),
   };
 }

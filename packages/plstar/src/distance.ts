@@ -1,4 +1,5 @@
 import { sumOfSquares } from '@deltaclip/core';
+import { InvalidOptionError } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -22,7 +23,7 @@ export class WeightSnapshot {
   /** ||w - w_0|| over all variables (aligned with the captured ones), one small device read. */
   async distance(variables: readonly tf.Variable[]): Promise<number> {
     if (variables.length !== this.weights.length) {
-      throw new RangeError(
+      throw new InvalidOptionError(
         `expected the ${this.weights.length} captured variables (got ${variables.length})`,
       );
     }
@@ -32,7 +33,7 @@ export class WeightSnapshot {
         variables.map((v, i) => {
           const w0 = this.weights[i]!;
           if (!tf.util.arraysEqual(v.shape, w0.shape)) {
-            throw new RangeError(
+            throw new InvalidOptionError(
               `variable ${i} ('${v.name}') has shape [${v.shape}], captured '${this.names[i]}' has [${w0.shape}]`,
             );
           }

@@ -1,9 +1,13 @@
+import { DeltaclipError } from '@deltaclip/utils';
+
 /**
  * Thrown when an exact (double-backprop) Hessian-vector product would go through an operation whose
  * second derivative tfjs-core 4.22 computes wrongly or not at all. `op` names the operation; use
  * `method: 'finite-difference'` instead.
  */
-export class SecondOrderUnsupportedError extends Error {
+export class SecondOrderUnsupportedError extends DeltaclipError {
+  override readonly name = 'SecondOrderUnsupportedError';
+  readonly code = 'SECOND_ORDER_UNSUPPORTED';
   readonly op: string;
 
   constructor(op: string, why: string) {
@@ -11,19 +15,33 @@ export class SecondOrderUnsupportedError extends Error {
       `Exact Hessian-vector products are not supported through '${op}': ${why}. ` +
         "Use hvp method 'finite-difference' (the default) for this model.",
     );
-    this.name = 'SecondOrderUnsupportedError';
     this.op = op;
   }
 }
 
 /** Thrown when a monitor is asked to observe while its previous observation is still running. */
-export class ConcurrentObservationError extends Error {
+export class ConcurrentObservationError extends DeltaclipError {
+  override readonly name = 'ConcurrentObservationError';
+  readonly code = 'CONCURRENT_OBSERVATION';
+
   constructor(step: number, running: number) {
     super(
       `PL* monitor: observe(${step}) was called while observe(${running}) is still running. ` +
         'Await each observe() before the next training step: the analysis reads (and, for ' +
         'finite-difference Hessian-vector products, briefly perturbs) the weights.',
     );
-    this.name = 'ConcurrentObservationError';
+  }
+}
+
+/** Thrown when a monitor is used after `dispose()` freed the weights it compares against. */
+export class MonitorDisposedError extends DeltaclipError {
+  override readonly name = 'MonitorDisposedError';
+  readonly code = 'MONITOR_DISPOSED';
+
+  constructor(step: number) {
+    super(
+      `PL* monitor: observe(${step}) was called after dispose(), which freed w_0. ` +
+        'Create a new monitor with createPlStarMonitor() to keep analyzing.',
+    );
   }
 }

@@ -1,20 +1,7 @@
 import { sumOfSquares } from '@deltaclip/core';
+import { requireGradients } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossFn } from './model.js';
-
-/**
- * Throw a clear error when no gradients are registered: tfjs-core's Node entry registers none,
- * and `tf.variableGrads` would otherwise fail deep inside backprop.
- */
-export function requireGradients(): void {
-  if (tf.getGradient('Square') == null || tf.getGradient('BatchMatMul') == null) {
-    throw new Error(
-      'No gradients are registered with tfjs-core, so plstar cannot differentiate the loss. ' +
-        "Import '@tensorflow/tfjs' (or '@tensorflow/tfjs-core/dist/register_all_gradients') " +
-        'before using @deltaclip/plstar.',
-    );
-  }
-}
 
 /**
  * The loss and its gradient with respect to each variable, aligned with `variables` (zeros where
@@ -24,7 +11,7 @@ export function lossAndGradients(
   lossFn: LossFn,
   variables: readonly tf.Variable[],
 ): { loss: tf.Scalar; grads: tf.Tensor[] } {
-  requireGradients();
+  requireGradients(tf, 'plstar');
   return tf.tidy(() => {
     const { value, grads } = tf.variableGrads(lossFn, variables as tf.Variable[]);
     return { loss: value, grads: variables.map((v) => grads[v.name] ?? tf.zerosLike(v)) };

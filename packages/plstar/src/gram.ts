@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '@deltaclip/utils';
 /**
  * The Gram matrix G = J J^T of float32 rows, accumulated in float64 on the host (numRows x numRows,
  * row-major). Cost: about numRows^2 / 2 * numParams multiply-adds. Rows are visited in 4x4 blocks
@@ -6,7 +7,7 @@
  */
 export function gramMatrix(rows: Float32Array, numRows: number, numParams: number): Float64Array {
   if (rows.length !== numRows * numParams) {
-    throw new RangeError(
+    throw new InvalidOptionError(
       `rows must hold numRows * numParams = ${numRows * numParams} values (got ${rows.length})`,
     );
   }

@@ -1,6 +1,11 @@
-import { requireOneOf, requirePositive } from '@deltaclip/utils';
+import {
+  InvalidOptionError,
+  requireGradients,
+  requireOneOf,
+  requirePositive,
+} from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
-import { lossAndGradients, requireGradients, squaredNorm } from './gradients.js';
+import { lossAndGradients, squaredNorm } from './gradients.js';
 import type { LossFn } from './model.js';
 import { exactHessianVectorProduct } from './second-order.js';
 
@@ -45,14 +50,14 @@ export function resolveHvpOptions(options: HvpOptions = {}): Required<HvpOptions
 
 function requireAligned(variables: readonly tf.Variable[], vector: readonly tf.Tensor[]): void {
   if (vector.length !== variables.length) {
-    throw new RangeError(
+    throw new InvalidOptionError(
       `vector must have one tensor per variable (${variables.length}), got ${vector.length}`,
     );
   }
   vector.forEach((t, i) => {
     const v = variables[i]!;
     if (!tf.util.arraysEqual(t.shape, v.shape)) {
-      throw new RangeError(
+      throw new InvalidOptionError(
         `vector[${i}] must have the shape of variable '${v.name}' [${v.shape}] (got [${t.shape}])`,
       );
     }
@@ -69,7 +74,7 @@ export function finiteDifferenceHessianVectorProduct(
   vector: readonly tf.Tensor[],
   relativeStep = DEFAULT_RELATIVE_STEP,
 ): tf.Tensor[] {
-  requireGradients();
+  requireGradients(tf, 'plstar');
   requireAligned(variables, vector);
   requirePositive('relativeStep', relativeStep);
   const w0 = variables.map((v) => tf.clone(v));

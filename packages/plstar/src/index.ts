@@ -6,6 +6,9 @@
  * (||w_t - w_0||). Judge: {@link certify} and {@link adviseDelta}. Run: {@link analyzePlStar} at
  * given weights, {@link createPlStarMonitor} along training.
  */
+
+/** The convention type, for convenience: its one definition (and its helpers) is in @deltaclip/utils. */
+export type { SquareLossConvention } from '@deltaclip/utils';
 export {
   type AnalysisContext,
   type AnalysisResult,
@@ -23,9 +26,19 @@ export {
   certify,
   type StepLike,
 } from './certificate.js';
-export { adviseDelta, type DeltaAdvice, type DeltaAdviceInput } from './delta-advisor.js';
+export {
+  adviseDelta,
+  type DeltaAdvice,
+  type DeltaAdviceInput,
+  type DeltaMode,
+  type DeltaRecommendation,
+} from './delta-advisor.js';
 export { WeightSnapshot } from './distance.js';
-export { ConcurrentObservationError, SecondOrderUnsupportedError } from './errors.js';
+export {
+  ConcurrentObservationError,
+  MonitorDisposedError,
+  SecondOrderUnsupportedError,
+} from './errors.js';
 export { gramMatrix } from './gram.js';
 export { type TopEigenvalue, type TopEigenvalueOptions, topHessianEigenvalue } from './hessian.js';
 export {
@@ -37,17 +50,6 @@ export {
   hessianVectorProduct,
 } from './hvp.js';
 export { type JacobianOptions, type JacobianRows, jacobianRows } from './jacobian.js';
-export {
-  convertMu,
-  HALF_SUM,
-  muFromTangentKernel,
-  REDUCTIONS,
-  type Reduction,
-  type SquareLossConvention,
-  squareLoss,
-  squareLossScale,
-  validateSquareLoss,
-} from './loss-convention.js';
 export type { LossFn, PlStarModel } from './model.js';
 export {
   certificateInputsFromRecords,

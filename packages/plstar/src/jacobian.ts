@@ -1,5 +1,5 @@
+import { InvalidOptionError, requireGradients } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
-import { requireGradients } from './gradients.js';
 import type { PlStarModel } from './model.js';
 import { resolveSamples, type SampleSelection } from './sample-selection.js';
 
@@ -41,12 +41,13 @@ export async function jacobianRows(
   x: tf.Tensor,
   options: JacobianOptions = {},
 ): Promise<JacobianRows> {
-  requireGradients();
-  if (x.rank < 1) throw new RangeError(`x must have a batch dimension (got a scalar)`);
+  requireGradients(tf, 'plstar');
+  if (x.rank < 1) throw new InvalidOptionError(`x must have a batch dimension (got a scalar)`);
   const numSamples = x.shape[0]!;
   const samples = resolveSamples(options.samples ?? numSamples, numSamples, 'samples');
   const variables = options.variables ?? model.variables;
-  if (variables.length === 0) throw new RangeError('the model has no variables to differentiate');
+  if (variables.length === 0)
+    throw new InvalidOptionError('the model has no variables to differentiate');
   const training = options.training ?? false;
   const numParams = variables.reduce((s, v) => s + v.size, 0);
   const outputsPerSample = tf.tidy(

@@ -1,10 +1,10 @@
 import { countBackendReads } from '@deltaclip/core/testing';
+import { GradientsNotRegisteredError, HALF_SUM } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { analyzePlStar } from './analyze.js';
 import { WeightSnapshot } from './distance.js';
-import { ConcurrentObservationError } from './errors.js';
-import { HALF_SUM } from './loss-convention.js';
+import { ConcurrentObservationError, MonitorDisposedError } from './errors.js';
 import { createPlStarMonitor } from './monitor.js';
 
 let counter = 0;
@@ -26,7 +26,7 @@ function setup() {
 describe('createPlStarMonitor', () => {
   it('does nothing on steps that are not multiples of every: no tensors, no reads', async () => {
     const s = setup();
-    const monitor = createPlStarMonitor({ ...s, loss: HALF_SUM, every: 5 });
+    const monitor = createPlStarMonitor({ ...s, squareLoss: HALF_SUM, every: 5 });
     const before = tf.memory().numTensors;
     let results: unknown[] = [];
     const reads = await countBackendReads(async () => {
@@ -43,7 +43,12 @@ describe('createPlStarMonitor', () => {
   it('records plain JSON at multiples of every, and frees everything on dispose', async () => {
     const s = setup();
     const before = tf.memory().numTensors;
-    const monitor = createPlStarMonitor({ ...s, loss: HALF_SUM, every: 2, hessianIterations: 3 });
+    const monitor = createPlStarMonitor({
+      ...s,
+      squareLoss: HALF_SUM,
+      every: 2,
+      hessianIterations: 3,
+    });
     const telemetry = { step: 3, gradNorm: 1.5, stepSize: 0.01, regime: 'clipped' as const };
     const r0 = await monitor.observe(0);
     tf.tidy(() => s.model.variables[0]!.assign(tf.mul(s.model.variables[0]!, 1.01)));
@@ -79,13 +84,22 @@ describe('createPlStarMonitor', () => {
 
     monitor.dispose();
     expect(tf.memory().numTensors).toBe(before);
-    await expect(monitor.observe(6)).rejects.toThrow('PL* monitor: observe() after dispose()');
+    const error = await monitor.observe(6).catch((e: unknown) => e);
+    expect(MonitorDisposedError.is(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      'PL* monitor: observe(6) was called after dispose(), which freed w_0. Create a new monitor with createPlStarMonitor() to keep analyzing.',
+    );
     s.dispose();
   });
 
   it('refuses a second observation while one is running', async () => {
     const s = setup();
-    const monitor = createPlStarMonitor({ ...s, loss: HALF_SUM, every: 1, hessianIterations: 0 });
+    const monitor = createPlStarMonitor({
+      ...s,
+      squareLoss: HALF_SUM,
+      every: 1,
+      hessianIterations: 0,
+    });
     const first = monitor.observe(0);
     await expect(monitor.observe(1)).rejects.toBeInstanceOf(ConcurrentObservationError);
     await first;
@@ -96,16 +110,16 @@ describe('createPlStarMonitor', () => {
 
   it('checks its options', () => {
     const s = setup();
-    expect(() => createPlStarMonitor({ ...s, loss: HALF_SUM, every: 0 })).toThrow(
+    expect(() => createPlStarMonitor({ ...s, squareLoss: HALF_SUM, every: 0 })).toThrow(
       'every must be an integer >= 1 (got 0)',
     );
     const y = tf.zeros([8]);
-    expect(() => createPlStarMonitor({ ...s, y, loss: HALF_SUM })).toThrow(
-      'y must have the shape of model.apply(x) [8,1] (got [8])',
+    expect(() => createPlStarMonitor({ ...s, y, squareLoss: HALF_SUM })).toThrow(
+      'y must have the shape of model.apply(x) [8,1] for a square loss (got [8]); for index labels pass lossFn without squareLoss',
     );
-    expect(() => createPlStarMonitor({ ...s, loss: HALF_SUM, tangentKernelSamples: 9 })).toThrow(
-      'tangentKernelSamples must be <= the number of samples 8 (got 9)',
-    );
+    expect(() =>
+      createPlStarMonitor({ ...s, squareLoss: HALF_SUM, tangentKernelSamples: 9 }),
+    ).toThrow('tangentKernelSamples must be <= the number of samples 8 (got 9)');
     y.dispose();
     s.dispose();
   });
@@ -119,7 +133,7 @@ describe('analyzePlStar', () => {
     const before = tf.memory().numTensors;
     const record = await analyzePlStar({
       ...s,
-      loss: { reduction: 'mean', half: false },
+      squareLoss: { reduction: 'mean', half: false },
       tangentKernelSamples: [0, 2, 4],
       hessianIterations: 4,
       hvp: { method: 'exact' },
@@ -143,8 +157,10 @@ describe('analyzePlStar', () => {
     const square = tf.getGradient('Square')!;
     tf.unregisterGradient('Square');
     try {
-      await expect(analyzePlStar({ ...s, loss: HALF_SUM })).rejects.toThrow(
-        "No gradients are registered with tfjs-core, so plstar cannot differentiate the loss. Import '@tensorflow/tfjs' (or '@tensorflow/tfjs-core/dist/register_all_gradients') before using @deltaclip/plstar.",
+      const error = await analyzePlStar({ ...s, squareLoss: HALF_SUM }).catch((e: unknown) => e);
+      expect(GradientsNotRegisteredError.is(error)).toBe(true);
+      expect((error as Error).message).toMatch(
+        /^No gradients are registered with tfjs-core, so plstar cannot differentiate the loss\. /,
       );
     } finally {
       tf.registerGradient(square);

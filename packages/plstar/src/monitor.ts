@@ -8,7 +8,7 @@ import {
   runAnalysis,
 } from './analyze.js';
 import { WeightSnapshot } from './distance.js';
-import { ConcurrentObservationError } from './errors.js';
+import { ConcurrentObservationError, MonitorDisposedError } from './errors.js';
 import type { DistancePoint, LossPoint, MuPoint } from './points.js';
 import { type Distribution, distribution } from './statistics.js';
 import type { TangentKernel } from './tangent-kernel.js';
@@ -21,6 +21,10 @@ export interface PlStarMonitorOptions extends PlStarAnalysisOptions {
 /** What a run looked like through the monitor's eyes: plain JSON. */
 export interface PlStarSummary {
   readonly observations: number;
+  /** The loss every number was measured under (null before any observation). */
+  readonly lossConvention: string | null;
+  /** Why there is no tangent-kernel bound, in one line (null when the kernel was computed). */
+  readonly kernelSkipped: string | null;
   readonly firstStep: number | null;
   readonly lastStep: number | null;
   readonly initialLoss: number | null;
@@ -51,6 +55,8 @@ export interface MonitorCertificateInputs {
   readonly muSource: 'tangent-kernel' | 'trajectory' | null;
   /** max over observations of the Hessian's top eigenvalue magnitude; null without any. */
   readonly beta: number | null;
+  /** The loss these numbers were measured under (null for records that do not say). */
+  readonly lossConvention: string | null;
 }
 
 /** A PL* monitor for a training loop; see {@link createPlStarMonitor}. */
@@ -104,6 +110,9 @@ export function certificateInputsFromRecords(
           : null,
     muSource,
     beta: maxOrNull(withStep.map((r) => r.hessian?.beta ?? null)),
+    // Records stored by an older version carry no convention.
+    lossConvention:
+      withStep.find((r) => typeof r.lossConvention === 'string')?.lossConvention ?? null,
   };
 }
 
@@ -133,7 +142,7 @@ export function createPlStarMonitor(options: PlStarMonitorOptions): PlStarMonito
     async observe(step, telemetry) {
       requireNonNegative('step', step);
       if (step % every !== 0) return null;
-      if (disposed) throw new Error('PL* monitor: observe() after dispose()');
+      if (disposed) throw new MonitorDisposedError(step);
       if (running !== null) throw new ConcurrentObservationError(step, running);
       running = step;
       try {
@@ -165,6 +174,8 @@ export function createPlStarMonitor(options: PlStarMonitorOptions): PlStarMonito
         .filter((b): b is boolean => b !== null);
       return {
         observations: records.length,
+        lossConvention: first?.lossConvention ?? null,
+        kernelSkipped: last?.kernelSkipped ?? null,
         firstStep: first?.step ?? null,
         lastStep: last?.step ?? null,
         initialLoss: first?.loss ?? null,

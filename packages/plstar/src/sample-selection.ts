@@ -1,4 +1,4 @@
-import { requireInteger } from '@deltaclip/utils';
+import { InvalidOptionError, requireInteger } from '@deltaclip/utils';
 
 /**
  * Which samples an analysis uses: a count n (the first n samples) or explicit indices into the
@@ -15,20 +15,25 @@ export function resolveSamples(
   if (typeof selection === 'number') {
     const n = requireInteger(name, selection, 1);
     if (n > numSamples) {
-      throw new RangeError(`${name} must be <= the number of samples ${numSamples} (got ${n})`);
+      throw new InvalidOptionError(
+        `${name} must be <= the number of samples ${numSamples} (got ${n})`,
+      );
     }
     return Array.from({ length: n }, (_, i) => i);
   }
   if (selection.length === 0) {
-    throw new RangeError(`${name} must select at least one sample (got an empty list)`);
+    throw new InvalidOptionError(`${name} must select at least one sample (got an empty list)`);
   }
   const seen = new Set<number>();
   for (const i of selection) {
     requireInteger(`${name}[]`, i, 0);
     if (i >= numSamples) {
-      throw new RangeError(`${name}[] must be < the number of samples ${numSamples} (got ${i})`);
+      throw new InvalidOptionError(
+        `${name}[] must be < the number of samples ${numSamples} (got ${i})`,
+      );
     }
-    if (seen.has(i)) throw new RangeError(`${name} must not repeat a sample (got ${i} twice)`);
+    if (seen.has(i))
+      throw new InvalidOptionError(`${name} must not repeat a sample (got ${i} twice)`);
     seen.add(i);
   }
   return [...selection];

@@ -1,6 +1,7 @@
+import { requireGradients } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { SecondOrderUnsupportedError } from './errors.js';
-import { dot, requireGradients } from './gradients.js';
+import { dot } from './gradients.js';
 import type { LossFn } from './model.js';
 
 // Why this file exists. tfjs-core 4.22 saves the tensors a gradient needs as clones, and records
@@ -178,7 +179,7 @@ export function exactHessianVectorProduct(
   variables: readonly tf.Variable[],
   vector: readonly tf.Tensor[],
 ): tf.Tensor[] {
-  requireGradients();
+  requireGradients(tf, 'plstar');
   return withInputBasedGradients(() =>
     tf.tidy(() => {
       const { grads } = tf.variableGrads(() => {

@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '@deltaclip/utils';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 
 /** Eigenvalues of a symmetric matrix and the numbers PL* analysis reads from them. */
@@ -19,7 +20,7 @@ export interface Spectrum {
  */
 export function symmetricSpectrum(matrix: Float64Array, size: number): Spectrum {
   if (matrix.length !== size * size) {
-    throw new RangeError(
+    throw new InvalidOptionError(
       `matrix must hold size * size = ${size * size} values (got ${matrix.length})`,
     );
   }

@@ -1,7 +1,11 @@
+import {
+  InvalidOptionError,
+  muFromTangentKernel,
+  type SquareLossConvention,
+} from '@deltaclip/utils';
 import type * as tf from '@tensorflow/tfjs-core';
 import { gramMatrix } from './gram.js';
 import { type JacobianOptions, jacobianRows } from './jacobian.js';
-import { muFromTangentKernel, type SquareLossConvention } from './loss-convention.js';
 import type { PlStarModel } from './model.js';
 import { type Spectrum, symmetricSpectrum } from './spectrum.js';
 
@@ -64,7 +68,9 @@ export function kernelImpliedMu(
  */
 export function kernelRelativeChange(from: TangentKernel, to: TangentKernel): number | null {
   if (from.size !== to.size) {
-    throw new RangeError(`kernels must have the same size (got ${from.size} and ${to.size})`);
+    throw new InvalidOptionError(
+      `kernels must have the same size (got ${from.size} and ${to.size})`,
+    );
   }
   let diff = 0;
   let base = 0;

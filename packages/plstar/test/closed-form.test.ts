@@ -8,8 +8,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   kernelImpliedMu,
   type SquareLossConvention,
-  squareLoss,
-  squareLossScale,
   tangentKernel,
   topHessianEigenvalue,
   trajectoryMu,
@@ -48,7 +46,10 @@ function weightsAlongSlowestMode(alpha: number): Float32Array {
 }
 
 describe.each(conventions)('least squares, loss %o', (loss) => {
-  const c = squareLossScale(loss, n);
+  // c of L = c ||r||^2, written out here (one output per sample, so m = n).
+  const c = (loss.half ? 0.5 : 1) / (loss.reduction === 'mean' ? n : 1);
+  const lossAt = (model: ReturnType<typeof linearModel>) => () =>
+    tf.tidy(() => tf.mul(c, tf.sum(tf.square(tf.sub(model.apply(x), y)))) as tf.Scalar);
   const muExact = 2 * c * sMin ** 2;
   const betaExact = 2 * c * sMax ** 2;
   const name = `${loss.reduction}${loss.half ? 'half' : ''}`;
@@ -56,7 +57,7 @@ describe.each(conventions)('least squares, loss %o', (loss) => {
   it('trajectory mu_t equals 2c s_min^2 when the residual lies along the slowest mode', async () => {
     const w = tf.variable(tf.tensor2d(weightsAlongSlowestMode(0.8), [d, 1]), true, `cf_t_${name}`);
     const model = linearModel(w);
-    const t = await trajectoryMu(() => squareLoss(model.apply(x), y, loss), [w]);
+    const t = await trajectoryMu(lossAt(model), [w]);
     expect(t.mu).not.toBeNull();
     expect(rel(t.mu!, muExact)).toBeLessThan(1e-3);
     expect(rel(t.loss, c * 0.8 ** 2)).toBeLessThan(1e-3);
@@ -83,7 +84,7 @@ describe.each(conventions)('least squares, loss %o', (loss) => {
       const g = tf.randomNormal([d, 1], 0, 1, 'float32', 3);
       const w = tf.variable(g, true, `cf_h_${name}_${method}`);
       const model = linearModel(w);
-      const top = await topHessianEigenvalue(() => squareLoss(model.apply(x), y, loss), [w], {
+      const top = await topHessianEigenvalue(lossAt(model), [w], {
         iterations: 40,
         tolerance: 1e-7,
         hvp: { method },
@@ -97,7 +98,7 @@ describe.each(conventions)('least squares, loss %o', (loss) => {
   it('at a generic point, mu_t >= the kernel-implied mu', async () => {
     const w = tf.variable(tf.randomNormal([d, 1], 0, 1, 'float32', 9), true, `cf_g_${name}`);
     const model = linearModel(w);
-    const t = await trajectoryMu(() => squareLoss(model.apply(x), y, loss), [w]);
+    const t = await trajectoryMu(lossAt(model), [w]);
     const kernel = await tangentKernel(model, x);
     expect(t.mu!).toBeGreaterThanOrEqual(kernelImpliedMu(kernel, loss, n));
     w.dispose();

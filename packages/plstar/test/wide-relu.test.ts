@@ -12,7 +12,6 @@ import {
   createPlStarMonitor,
   type PlStarModel,
   type SquareLossConvention,
-  squareLoss,
   topHessianEigenvalue,
   trajectoryMu,
 } from '../src/index.js';
@@ -53,7 +52,9 @@ describe('wide two-layer ReLU network trained with δ-GClip', () => {
     const tensorsBefore = tf.memory().numTensors;
     const model = wideRelu();
     const { x, y } = data();
-    const lossFn = () => tf.tidy(() => squareLoss(model.apply(x), y, loss));
+    // 0.5 * mean((f(x) - y)^2), written out: the convention `loss` names it.
+    const lossFn = () =>
+      tf.tidy(() => tf.mul(0.5, tf.mean(tf.square(tf.sub(model.apply(x), y)))) as tf.Scalar);
 
     // Choose eta from the measured smoothness at initialization, with a margin for its drift.
     const beta0 = (
@@ -69,7 +70,8 @@ describe('wide two-layer ReLU network trained with δ-GClip', () => {
       model,
       x,
       y,
-      loss,
+      squareLoss: loss,
+      lossFn,
       every: EVERY,
       tangentKernelSamples: N,
       hessianIterations: 10,

@@ -39,13 +39,12 @@ export function plstarCallback(
     model: task.model,
     x: data.x,
     y: data.y,
-    // Not a square loss: no tangent-kernel bound (0 samples), the convention is then unused.
-    loss: data.convention ?? { reduction: 'mean', half: false },
+    // Without a square-loss convention plstar skips the kernel bound and says why.
+    ...(data.convention ? { squareLoss: data.convention } : {}),
     lossFn: data.lossFn,
+    lossName: task.objective.name,
     every,
-    tangentKernelSamples: data.convention
-      ? (spec.tangentKernelSamples ?? Math.min(task.train.size, 32))
-      : 0,
+    tangentKernelSamples: spec.tangentKernelSamples ?? Math.min(task.train.size, 32),
     hessianIterations: spec.hessianIterations ?? 10,
   });
   const observe = async (run: RunContext) => {

@@ -83,14 +83,14 @@ export async function analyze(argv: readonly string[], output: Output): Promise<
       model: task.model,
       x: data.x,
       y: data.y,
-      // Not a square loss: no tangent-kernel bound (0 samples), the convention is then unused.
-      loss: data.convention ?? { reduction: 'mean', half: false },
+      // Without a square-loss convention plstar skips the kernel bound and says why.
+      ...(data.convention ? { squareLoss: data.convention } : {}),
       lossFn: data.lossFn,
-      tangentKernelSamples: data.convention
-        ? values['kernel-samples'] !== undefined
+      lossName: task.objective.name,
+      tangentKernelSamples:
+        values['kernel-samples'] !== undefined
           ? Number(values['kernel-samples'])
-          : Math.min(task.train.size, 64)
-        : 0,
+          : Math.min(task.train.size, 64),
       hessianIterations: Number(values['hessian-iterations']),
       initialWeights: initial,
     });
@@ -124,14 +124,14 @@ export async function analyze(argv: readonly string[], output: Output): Promise<
     checkpoint
       ? `Checkpoint ${checkpoint.checkpoint} (step ${checkpoint.resume.position.step})`
       : 'At initialization',
-    `loss L = ${record.loss.toPrecision(6)}   ||grad L||^2 = ${record.gradNormSquared.toPrecision(6)}`,
+    `loss L (${record.lossConvention}) = ${record.loss.toPrecision(6)}   ||grad L||^2 = ${record.gradNormSquared.toPrecision(6)}`,
     `PL* ratio mu = ||grad L||^2 / 2L = ${record.mu === null ? 'undefined (L = 0)' : record.mu.toPrecision(6)}`,
     ...(k
       ? [
           `tangent kernel on ${k.samples} samples (${k.size}x${k.size}): lambda_min ${k.lambdaMin.toPrecision(5)}, lambda_max ${k.lambdaMax.toPrecision(5)}, condition ${k.conditionNumber === null ? 'inf' : k.conditionNumber.toPrecision(4)}`,
           `  implied PL* constant for the square loss: ${k.impliedMu.toPrecision(5)}${k.coversAllSamples ? ' (all samples: a lower bound of mu here)' : ' (a subset of the samples)'}`,
         ]
-      : ['tangent kernel: skipped (not a square loss, or --kernel-samples 0)']),
+      : [record.kernelSkipped ?? 'tangent kernel: skipped']),
     ...(h
       ? [
           `smoothness beta = |top Hessian eigenvalue| = ${h.beta.toPrecision(5)} (${h.iterations} power iterations, ${h.converged ? 'converged' : 'not converged'}); 1/beta = ${(1 / h.beta).toPrecision(4)}`,

@@ -2,26 +2,19 @@
  * Every setting of the playground, with its default and its allowed range. The URL state
  * (url-state.ts) is these settings and nothing else, so a URL reproduces a run.
  */
+import { BUNDLED_DATASETS, CLASSIFICATION_2D_KINDS, SURFACE_2D_KINDS } from '@deltaclip/datasets';
+import { type Activation, ACTIVATIONS as MODEL_ACTIVATIONS } from '@deltaclip/models';
 
-/** 2-D classification sets of @deltaclip/datasets. */
-export const CLASSIFICATION_SETS = ['circle', 'xor', 'spiral', 'gaussians'] as const;
-/** 2-D regression surfaces of @deltaclip/datasets. */
-export const SURFACE_SETS = ['plane', 'bowl', 'saddle', 'sine', 'ripple'] as const;
-/** Real tables bundled with @deltaclip/datasets. */
-export const BUNDLED_SETS = ['cars', 'penguins'] as const;
+/** 2-D classification sets, surfaces and bundled real tables: the lists of @deltaclip/datasets. */
+export const CLASSIFICATION_SETS = CLASSIFICATION_2D_KINDS;
+export const SURFACE_SETS = SURFACE_2D_KINDS;
+export const BUNDLED_SETS = BUNDLED_DATASETS;
 export const DATASETS = [...CLASSIFICATION_SETS, ...SURFACE_SETS, ...BUNDLED_SETS, 'csv'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
-export const ACTIVATIONS = [
-  'relu',
-  'tanh',
-  'sigmoid',
-  'gelu',
-  'leakyRelu',
-  'softplus',
-  'linear',
-] as const;
-export type ActivationName = (typeof ACTIVATIONS)[number];
+/** The activations of @deltaclip/models' MLP. */
+export const ACTIVATIONS = MODEL_ACTIVATIONS;
+export type ActivationName = Activation;
 
 export const PARAMETERIZATIONS = ['standard', 'ntk'] as const;
 export type ParameterizationName = (typeof PARAMETERIZATIONS)[number];

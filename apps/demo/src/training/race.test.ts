@@ -60,9 +60,10 @@ describe('Race', () => {
   it('starts every optimizer from the same weights and measures L_0 like a float64 reference', async () => {
     const settings = small({ optimizers: ['sgd', 'adam', 'gclip', 'dgclip'] });
     const r = await race(settings);
-    const first = r.initialWeightTensors('sgd').map((t) => Array.from(t.dataSync()));
+    const first = r.initialWeights('sgd').map((w) => Array.from(w.values));
+    expect(first.length).toBeGreaterThan(0);
     for (const id of ['adam', 'gclip', 'dgclip'] as const) {
-      expect(r.initialWeightTensors(id).map((t) => Array.from(t.dataSync()))).toEqual(first);
+      expect(r.initialWeights(id).map((w) => Array.from(w.values))).toEqual(first);
     }
     const weights = (await r.weights()).sgd!;
     const { x, y } = r.data.train.toArrays();
@@ -192,6 +193,21 @@ describe('Race', () => {
     expect(g.advice.message).toMatch(/^delta = 0: there is no floor/);
     expect(d.beta).toBeGreaterThan(0);
     expect(d.mu).toBeGreaterThan(0);
+    // mu is the smallest mu_t of the evaluations, each ||grad L||^2 / 2L of the same point.
+    const evals = (await r.history()).dgclip!.evals;
+    expect(d.mu).toBe(Math.min(...evals.map((e) => e.mu!)));
+    for (const e of evals) {
+      expect(e.mu!).toBeCloseTo(e.fullGradNorm ** 2 / (2 * e.trainLoss), 5);
+    }
+    expect(d.certificate.lossConvention).toBe('mean: mean of squared errors');
+  });
+
+  it('measures a cross-entropy race under its own loss', async () => {
+    const r = await race(small({ loss: 'cross-entropy', optimizers: ['dgclip'] }));
+    await r.advance(10);
+    const [d] = await r.analyses();
+    expect(d!.certificate.lossConvention).toBe('softmax cross-entropy');
+    expect(d!.mu).toBeGreaterThan(0);
   });
 
   it('frees every tensor it made', async () => {

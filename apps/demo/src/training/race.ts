@@ -2,8 +2,9 @@
  * A fair race: one model per optimizer, all built from the same seed (identical initial weights,
  * distinct variable prefixes), stepped in lockstep on the same batches in the same order. Along
  * the way it measures, at fixed steps, the full-batch train loss, the test loss, the PL* estimate
- * mu_t = ||grad L||^2 / 2L, the distance from initialization and (for the clipping optimizers) the
- * smoothness beta — all through @deltaclip/plstar — and keeps each step's telemetry from
+ * mu_t = ||grad L||^2 / 2L under the race's own loss and the distance from initialization (one
+ * plstar monitor per optimizer), and for the clipping optimizers the smoothness beta (plstar's
+ * warm-started power iteration, every BETA_EVERY_EVALS evaluations); keeps each step's telemetry from
  * @deltaclip/core. Every number depends only on the settings, so the same URL gives the same run.
  */
 import type { StepTelemetry } from '@deltaclip/core';
@@ -20,10 +21,10 @@ import {
   adviseDelta,
   type Certificate,
   certify,
+  createPlStarMonitor,
   type DeltaAdvice,
+  type PlStarMonitor,
   topHessianEigenvalue,
-  trajectoryMu,
-  WeightSnapshot,
 } from '@deltaclip/plstar';
 import { MEAN } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
@@ -74,7 +75,7 @@ export interface Analysis {
   readonly eta: number;
   readonly gamma: number;
   readonly delta: number;
-  /** mu used: the smallest positive mu_t measured (0 if none). */
+  /** mu used: the smallest mu_t measured (0 if none). */
   readonly mu: number;
   /** beta used: the largest measured. */
   readonly beta: number;
@@ -87,7 +88,10 @@ interface Racer {
   readonly label: string;
   readonly model: Model;
   readonly optimizer: RacingOptimizer;
-  readonly snapshot: WeightSnapshot;
+  /** mu_t, L and ||w_t - w_0|| at every evaluation (it keeps w_0). */
+  readonly monitor: PlStarMonitor;
+  /** w_0 as read at the start, for the fairness check. */
+  initialWeights: readonly NamedWeight[];
   readonly evals: EvalPoint[];
   readonly steps: StepTelemetry[];
   readonly betas: BetaPoint[];
@@ -103,11 +107,15 @@ export const BETA_ITERATIONS = 6;
 /** Heatmap grid: cells per side. */
 export const GRID_SIZE = 48;
 
+function isCrossEntropy(loss: LossName, task: PreparedData['task']): boolean {
+  return task === 'classification' && loss === 'cross-entropy';
+}
+
 function lossFunction(loss: LossName, task: PreparedData['task']) {
-  if (task === 'classification' && loss === 'cross-entropy') {
+  if (isCrossEntropy(loss, task)) {
     return (prediction: tf.Tensor, y: tf.Tensor) => softmaxCrossEntropy(prediction, y);
   }
-  // Mean over all outputs (= tf.losses.meanSquaredError); one-hot targets for classification.
+  // Mean over all outputs (= tf.losses.meanSquaredError, utils' MEAN); one-hot targets for classification.
   return (prediction: tf.Tensor, y: tf.Tensor) => squareLoss(prediction, y, MEAN);
 }
 
@@ -137,6 +145,7 @@ export class Race {
     this.batchesPerEpoch = data.train.numBatches(this.batchSize);
     this.grid = data.plane === null ? null : gridTensor(data.plane, GRID_SIZE);
     const hidden = Array.from({ length: settings.depth }, () => settings.width);
+    const crossEntropy = isCrossEntropy(settings.loss, data.task);
     this.racers = settings.optimizers.map((id) => {
       const model = createModel({
         kind: 'mlp',
@@ -154,7 +163,18 @@ export class Race {
         label: OPTIMIZER_LABELS[id],
         model,
         optimizer: createOptimizer(id, settings.params[id]),
-        snapshot: WeightSnapshot.capture(model.variables),
+        monitor: createPlStarMonitor({
+          model,
+          x: this.full.x,
+          y: this.full.y,
+          lossFn: this.fullLoss(model),
+          // The race's own loss; the kernel bound (square losses only) is not shown on the page.
+          ...(crossEntropy ? { lossName: 'softmax cross-entropy' } : { squareLoss: MEAN }),
+          every: 1,
+          tangentKernelSamples: 0,
+          hessianIterations: 0,
+        }),
+        initialWeights: [],
         evals: [],
         steps: [],
         betas: [],
@@ -167,6 +187,7 @@ export class Race {
   /** A race at step 0, with the step-0 measurements taken. */
   static async create(settings: Settings, data: PreparedData): Promise<Race> {
     const race = new Race(settings, data);
+    for (const r of race.racers) r.initialWeights = await r.model.readWeights();
     await race.evaluate();
     return race;
   }
@@ -235,7 +256,7 @@ export class Race {
     this.evaluations++;
     const classification = this.data.task === 'classification';
     for (const r of this.racers) {
-      const traj = await trajectoryMu(this.fullLoss(r.model), r.model.variables);
+      const record = (await r.monitor.observe(this.step))!;
       const values = tf.tidy(() => {
         const scalars: tf.Scalar[] = [];
         if (this.test !== null) {
@@ -249,17 +270,16 @@ export class Race {
       });
       const read = Array.from(await values.data());
       values.dispose();
-      const distance = await r.snapshot.distance(r.model.variables);
       const hasTest = this.test !== null;
       r.evals.push({
         step: this.step,
-        trainLoss: traj.loss,
+        trainLoss: record.loss,
         testLoss: hasTest ? read[0]! : null,
         testAccuracy: hasTest && classification ? read[1]! : null,
         trainAccuracy: classification ? read[hasTest ? 2 : 0]! : null,
-        mu: traj.mu,
-        fullGradNorm: Math.sqrt(traj.gradNormSquared),
-        distance,
+        mu: record.mu,
+        fullGradNorm: Math.sqrt(record.gradNormSquared),
+        distance: record.distanceFromInit ?? 0,
       });
       if (withBeta && isClipping(r.id)) await this.measureBeta(r);
     }
@@ -342,10 +362,9 @@ export class Race {
       if (!isClipping(r.id) || r.betas.length === 0 || r.steps.length === 0) continue;
       const p = this.settings.params[r.id];
       const delta = effectiveDelta(r.id, p);
-      const mus = r.evals
-        .map((e) => e.mu)
-        .filter((m): m is number => m !== null && m > 0 && Number.isFinite(m));
-      const mu = mus.length > 0 ? Math.min(...mus) : 0;
+      // The monitor's series; beta comes from the separate, sparser power iteration.
+      const inputs = r.monitor.certificateInputs();
+      const mu = inputs.mu ?? 0;
       const beta = Math.max(...r.betas.map((b) => b.beta));
       const certificate = certify({
         eta: p.eta,
@@ -353,10 +372,11 @@ export class Race {
         delta,
         mu,
         beta: beta > 0 ? beta : Number.MIN_VALUE,
-        losses: r.evals.map((e) => ({ step: e.step, loss: e.trainLoss })),
+        losses: inputs.losses,
         steps: r.steps,
-        distances: r.evals.map((e) => ({ step: e.step, distance: e.distance })),
-        muTrajectory: r.evals.map((e) => ({ step: e.step, mu: e.mu })),
+        distances: inputs.distances,
+        muTrajectory: inputs.muTrajectory,
+        lossConvention: inputs.lossConvention,
       });
       const advice = adviseDelta({ gamma: p.gamma, delta, steps: r.steps });
       result.push({
@@ -382,8 +402,8 @@ export class Race {
   }
 
   /** Initial weights of every model, as given to each (for tests of fairness). */
-  initialWeightTensors(id: OptimizerId): readonly tf.Tensor[] {
-    return this.racers.find((r) => r.id === id)!.snapshot.tensors();
+  initialWeights(id: OptimizerId): readonly NamedWeight[] {
+    return this.racers.find((r) => r.id === id)!.initialWeights;
   }
 
   private assertLive(): void {
@@ -396,7 +416,7 @@ export class Race {
     for (const r of this.racers) {
       r.model.dispose();
       r.optimizer.dispose();
-      r.snapshot.dispose();
+      r.monitor.dispose();
       if (r.hessianVector !== null) tf.dispose(r.hessianVector);
     }
     tf.dispose([this.full, ...(this.test === null ? [] : [this.test])]);

@@ -8,6 +8,8 @@ const settings: Settings = { ...DEFAULT_SETTINGS, samples: 100, depth: 1, width:
 function harness() {
   const messages: FromWorker[] = [];
   let waiting: { test: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void } | null = null;
+  // Deferred slices run on a macrotask as in the worker, and can be run on demand by the test.
+  const deferred = new Set<() => void>();
   const trainer = new Trainer({
     post: (m) => {
       messages.push(m);
@@ -16,7 +18,13 @@ function harness() {
         waiting = null;
       }
     },
-    defer: (f) => setTimeout(f, 0),
+    defer: (f) => {
+      const run = () => {
+        if (deferred.delete(run)) f();
+      };
+      deferred.add(run);
+      setTimeout(run, 0);
+    },
     now: () => performance.now(),
   });
   const next = (test: (m: FromWorker) => boolean) =>
@@ -25,7 +33,12 @@ function harness() {
       if (found) resolve(found);
       else waiting = { test, resolve };
     });
-  return { trainer, messages, next };
+  /** Run every deferred callback now, then wait for what they queued (an old-run message is queued after it). */
+  const settle = async () => {
+    for (const run of [...deferred]) run();
+    await trainer.receive({ type: 'step', runId: -1, count: 1 });
+  };
+  return { trainer, messages, next, settle, deferred };
 }
 
 let trainers: Trainer[] = [];
@@ -36,7 +49,7 @@ afterEach(() => {
 
 describe('Trainer', () => {
   it('prepares a race, steps it, plays and pauses, in order', async () => {
-    const { trainer, messages, next } = harness();
+    const { trainer, messages, next, settle, deferred } = harness();
     trainers.push(trainer);
     await trainer.receive({ type: 'init', runId: 1, settings });
     const ready = messages[0]!;
@@ -67,7 +80,9 @@ describe('Trainer', () => {
     if (paused.type !== 'progress') throw new Error('expected progress');
     expect(paused.progress.running).toBe(false);
     const stoppedAt = paused.progress.update.step;
-    await new Promise((r) => setTimeout(r, 100));
+    // Any slice scheduled before the pause runs now and must do nothing.
+    await settle();
+    expect(deferred.size).toBe(0);
     expect(messages.at(-1)).toBe(paused); // nothing ran after the pause
     // Every step's telemetry arrived exactly once.
     const steps = messages
