@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { type OptimizerSpec, parseOptimizerSpec } from '@deltaclip/train';
 import { type CommandDef, parseCommand, UsageError } from '../args.js';
 import { runComparison } from '../comparison.js';
+import { checkOptimizers, optimizerNameHint } from '../optimizer-checks.js';
+import { checkOutDir, OVERWRITE_OPTION, outOption, WORKERS_OPTION } from '../out-dir.js';
 import type { Output } from '../output.js';
 import { runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
 
@@ -24,7 +26,9 @@ export function parseOptimizerList(text: string): OptimizerSpec[] {
     try {
       return parseOptimizerSpec(s);
     } catch (error) {
-      throw new UsageError(`--optimizers: ${(error as Error).message}`);
+      throw new UsageError(
+        `--optimizers: ${(error as Error).message}${optimizerNameHint(s, (error as Error).message)}`,
+      );
     }
   });
 }
@@ -43,18 +47,9 @@ export const compareCommand: CommandDef = {
       description:
         "';'-separated optimizer specs name:key=value,... (names: sgd, momentum, adam, gclip, delta-gclip, delta-gclip-per-tensor, clipped-sgd, clipped-momentum, clipped-adam; keys: lr, gamma, delta, momentum, beta1, beta2, clipNorm, wd, label)",
     },
-    {
-      name: 'workers',
-      type: 'integer',
-      valueName: 'n',
-      description: 'parallel worker processes (default: one per core, at most one per optimizer)',
-    },
-    {
-      name: 'out',
-      type: 'string',
-      valueName: 'dir',
-      description: 'report folder (default: runs/compare-<time>)',
-    },
+    WORKERS_OPTION,
+    outOption('report folder, new or empty (default: runs/compare-<time>)'),
+    OVERWRITE_OPTION,
   ],
   notes: [
     'With no options it trains a 1024-wide NTK MLP on the bundled cars data (full-batch square loss, the',
@@ -71,12 +66,15 @@ export const compareCommand: CommandDef = {
 export async function compare(argv: readonly string[], output: Output): Promise<void> {
   const { values } = parseCommand(compareCommand, argv);
   const optimizers = parseOptimizerList(String(values.optimizers));
+  checkOptimizers(optimizers, '--optimizers');
   const { base, data } = await runBaseFromValues(values, {
     epochs: 400,
     batchSize: 'full',
     analysisEvery: 20,
   });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const out = typeof values.out === 'string' ? values.out : join('runs', `compare-${stamp}`);
+  checkOutDir(out, { overwrite: values.overwrite === true });
   await runComparison(
     {
       title: `deltaclip compare: ${base.task.dataset.name}`,
@@ -85,7 +83,7 @@ export async function compare(argv: readonly string[], output: Output): Promise<
       optimizers,
       backend: String(values.backend),
       ...(values.workers !== undefined ? { workers: Number(values.workers) } : {}),
-      out: typeof values.out === 'string' ? values.out : join('runs', `compare-${stamp}`),
+      out,
     },
     output,
   );
