@@ -13,23 +13,28 @@ export class UsageError extends Error {
 /** How a flag's text becomes a value: numbers are parsed from text once, here, for both kinds. */
 export type OptionType = 'string' | 'boolean' | 'number' | 'integer';
 
-export interface OptionDef {
+interface OptionBase {
   /** kebab-case flag name without dashes. */
   readonly name: string;
-  readonly type: OptionType;
   readonly description: string;
   readonly short?: string;
   /** Shown in help as `--name <valueName>`. */
   readonly valueName?: string;
   readonly default?: string | number | boolean;
-  /**
-   * What a value must be, for flags and config files alike (option-schemas.ts). Strings and
-   * booleans default to "any string" / "true or false"; numeric options must state their range.
-   */
-  readonly schema?: OptionSchema;
   /** Names to suggest from when a value is not one of them (did you mean). */
   readonly choices?: readonly string[];
 }
+
+/**
+ * One option. `schema` says what a value must be, for flags and config files alike
+ * (option-schemas.ts); strings and booleans default to "any string" / "true or false", numeric
+ * options must state their range.
+ */
+export type OptionDef = OptionBase &
+  (
+    | { readonly type: 'string' | 'boolean'; readonly schema?: OptionSchema }
+    | { readonly type: 'number' | 'integer'; readonly schema: OptionSchema }
+  );
 
 export interface CommandDef {
   readonly name: string;
@@ -93,11 +98,7 @@ function kebab(name: string): string {
 }
 
 function schemaOf(def: OptionDef): OptionSchema {
-  if (def.schema) return def.schema;
-  if (def.type === 'string') return text();
-  if (def.type === 'boolean') return flag();
-  // A numeric option without a range is a mistake in this file, not in how it was called.
-  throw new Error(`option --${def.name} declares no schema`);
+  return def.schema ?? (def.type === 'boolean' ? flag() : text());
 }
 
 /** The text of a number as people write it: `5`, `-5`, `0.5`, `.5`, `1e-3`. Nothing else. */

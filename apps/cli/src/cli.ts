@@ -45,7 +45,7 @@ function mainHelp(): string {
     'Commands:',
     ...COMMANDS.map(([c]) => `  ${c.name.padEnd(width)}${c.summary.split(/(?<=\.)\s/)[0]}`),
     '',
-    "Every command takes --help, --backend, --seed, --json and --config <file>. 'deltaclip compare'",
+    "Every command takes --help, --backend, --seed, --json, --debug and --config <file>. 'deltaclip compare'",
     'with no options is the main job: SGD, Adam, GClip and δ-GClip on the bundled cars data.',
     '',
   ].join('\n');

@@ -11,6 +11,7 @@ import {
 } from '@deltaclip/train';
 import { loadDatasetNode, readResumeState } from '@deltaclip/train/node';
 import { type CommandDef, parseCommand, UsageError } from '../args.js';
+import { integerAtLeast } from '../option-schemas.js';
 import type { Output } from '../output.js';
 import { insightLines, summarizeRun } from '../summary.js';
 import { runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
@@ -34,6 +35,7 @@ export const analyzeCommand: CommandDef = {
       valueName: 'k',
       default: 20,
       description: 'power iterations for beta (0: skip)',
+      schema: integerAtLeast(0),
     },
   ],
   examples: [
