@@ -1,8 +1,11 @@
+import { CATALOG } from '@deltaclip/datasets';
 import type { DatasetSpec, LossSpec, RunSpec, TaskSpec } from '@deltaclip/train';
 import { loadDatasetNode } from '@deltaclip/train/node';
-import type { OptionDef, Values } from './args.js';
+import { type OptionDef, UsageError, type Values } from './args.js';
 import { batchSize, integerAtLeast, oneOf } from './option-schemas.js';
 import { completeModel, LOSS_NAMES, parseLoss, parseModelSpec, parseSchedule } from './specs.js';
+
+const DATASET_NAMES = CATALOG.map((e) => e.name);
 
 export const EPOCHS_OPTION: OptionDef = {
   name: 'epochs',
@@ -52,6 +55,8 @@ export const TASK_OPTIONS: readonly OptionDef[] = [
     valueName: 'name',
     default: 'cars',
     description: "dataset name (see 'deltaclip datasets')",
+    schema: oneOf(DATASET_NAMES),
+    choices: DATASET_NAMES,
   },
   {
     name: 'data-dir',
@@ -157,6 +162,12 @@ export async function runBaseFromValues(
         }
       : {}),
   };
+  // Checked here, not left to the loader, so it is a user error with the flag to use.
+  if (CATALOG.find((e) => e.name === dataset.name)?.kind === 'files' && dataset.dir === undefined) {
+    throw new UsageError(
+      `Dataset '${dataset.name}' is read from files: pass the folder that holds them (--data-dir <dir>)`,
+    );
+  }
   const data = await describeData(dataset);
   const classification = data.numClasses !== undefined;
   const loss: LossSpec = parseLoss(

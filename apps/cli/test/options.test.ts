@@ -58,6 +58,14 @@ describe('options: one schema for flags and config files, checked before anythin
         ['compare', '--backend', 'wasn'],
         `--backend must be one of auto, cpu, wasm, node, node-gpu (got "wasn"). Did you mean 'wasm'?`,
       ],
+      [
+        ['train', '--dataset', 'penguin'],
+        `--dataset must be one of cars, penguins, circle, xor, spiral, gaussians, surface-plane, surface-bowl, surface-saddle, surface-sine, surface-ripple, teacher-student, linear-least-squares, sequence-copy, sequence-reverse, mnist, fashion-mnist, cifar-10, cifar-100 (got "penguin"). Did you mean 'penguins'?`,
+      ],
+      [
+        ['analyze', '--hessian-iterations', '-1'],
+        '--hessian-iterations must be an integer >= 0 (got -1)',
+      ],
       [['compare', '--out'], '--out needs a value: --out <dir>'],
       [
         ['compare', '--out', '--json'],
