@@ -122,7 +122,7 @@ describe('options: one schema for flags and config files, checked before anythin
       [{ maxSteps: 0 }, 'maxSteps must be an integer >= 1 (got 0)'],
       [{ 'batch-size': '32' }, `batch-size must be an integer >= 1 or 'full' (got "32")`],
       [{ json: 'yes' }, 'json must be true or false (got "yes")'],
-      [{ dataset: 7 }, 'dataset must be a string (got 7)'],
+      [{ out: 7 }, 'out must be a string (got 7)'],
       [{ 'max-steps': 3, maxSteps: 4 }, "'max-steps' and 'maxSteps' are the same option"],
       [[1, 2], 'expected a JSON object of options (got [1,2])'],
     ];
