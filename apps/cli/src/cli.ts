@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * The deltaclip command line. Results go to stdout (text, or JSON with --json), notes and
- * progress to stderr. A user error prints one line and exits with 2; a failure inside a run
- * prints its message (and the stack with DELTACLIP_DEBUG=1) and exits with 1.
+ * progress to stderr. A user error prints one line and exits with 2; an internal error (a bug)
+ * says so and exits with 1, with the stack trace under --debug (or DELTACLIP_DEBUG=1).
  */
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,7 +13,9 @@ import { datasets, datasetsCommand } from './commands/datasets.js';
 import { doctor, doctorCommand } from './commands/doctor.js';
 import { reproduce, reproduceCommand } from './commands/reproduce.js';
 import { train, trainCommand } from './commands/train.js';
+import { errorReport, injectedFault } from './errors.js';
 import { createOutput, type Output } from './output.js';
+import { didYouMean } from './suggest.js';
 
 type Handler = (argv: readonly string[], output: Output) => Promise<void>;
 
@@ -43,25 +45,10 @@ function mainHelp(): string {
     'Commands:',
     ...COMMANDS.map(([c]) => `  ${c.name.padEnd(width)}${c.summary.split(/(?<=\.)\s/)[0]}`),
     '',
-    "Every command takes --help, --backend, --seed, --json and --config <file>. 'deltaclip compare'",
+    "Every command takes --help, --backend, --seed, --json, --debug and --config <file>. 'deltaclip compare'",
     'with no options is the main job: SGD, Adam, GClip and δ-GClip on the bundled cars data.',
     '',
   ].join('\n');
-}
-
-function isUserError(error: unknown): boolean {
-  if (error instanceof UsageError || error instanceof RangeError || error instanceof TypeError)
-    return true;
-  const name = (error as { name?: string })?.name ?? '';
-  return [
-    'DatasetFormatError',
-    'DatasetNotFoundError',
-    'CheckpointError',
-    'BackendUnavailableError',
-    'WeightsMismatchError',
-    'NonFiniteGradientError',
-    'RangeError',
-  ].includes(name);
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -77,8 +64,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const found = COMMANDS.find(([c]) => c.name === name);
   if (found === undefined) {
+    const names = COMMANDS.map(([c]) => c.name);
     throw new UsageError(
-      `Unknown command '${name}'. Commands: ${COMMANDS.map(([c]) => c.name).join(', ')}. Run 'deltaclip --help'.`,
+      `Unknown command '${name}'.${didYouMean(name, names)} Commands: ${names.join(', ')}. Run 'deltaclip --help'.`,
     );
   }
   const [def, handler] = found;
@@ -86,18 +74,19 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(helpText(def));
     return 0;
   }
+  injectedFault('main');
   await handler(rest, createOutput(rest.includes('--json')));
   return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const e = error instanceof Error ? error : new Error(String(error));
-    const user = isUserError(e);
-    process.stderr.write(`deltaclip: ${user ? '' : 'error: '}${e.message}\n`);
-    if (process.env.DELTACLIP_DEBUG === '1' && e.stack) process.stderr.write(`${e.stack}\n`);
-    else if (!user) process.stderr.write('(set DELTACLIP_DEBUG=1 for the stack trace)\n');
-    process.exit(user ? 2 : 1);
+    // Read before parsing succeeded, so --debug also works when the arguments are what failed.
+    const debug = argv.includes('--debug') || process.env.DELTACLIP_DEBUG === '1';
+    const { text, code } = errorReport(error, debug);
+    process.stderr.write(text);
+    process.exit(code);
   },
 );

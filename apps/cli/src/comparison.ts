@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describeOptimizer, type RunOptimizer, type RunSpec } from '@deltaclip/train';
+import { writeErrorFor } from './out-dir.js';
 import type { Output } from './output.js';
 import { createProgress } from './progress.js';
 import { writeReport } from './report/files.js';
@@ -19,6 +20,15 @@ export interface ComparisonRequest {
   readonly out: string;
   /** Extra settings to show in the report. */
   readonly settings?: Readonly<Record<string, unknown>>;
+}
+
+/** writeReport, with a folder that turned unwritable during the runs reported in one line. */
+function writeReportOrExplain(...args: Parameters<typeof writeReport>): string[] {
+  try {
+    return writeReport(...args);
+  } catch (error) {
+    throw writeErrorFor('--out', args[0], error);
+  }
 }
 
 export interface ComparisonResult {
@@ -95,7 +105,7 @@ export async function runComparison(
       history: r.outcome.result.history,
     })),
   };
-  const files = writeReport(
+  const files = writeReportOrExplain(
     request.out,
     {
       title: request.title,

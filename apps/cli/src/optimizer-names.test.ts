@@ -30,11 +30,6 @@ const zeros = (g: number[][]) => g.map((gk) => gk.map(() => 0));
 // With these settings ||g_0|| = 13.0 > gamma/delta = 5: δ-GClip floors, GClip clips, SGD does neither.
 const EXPECTED: Readonly<Record<string, { text: string; className: string; step: Step }>> = {
   sgd: { text: 'sgd:lr=0.05', className: 'DeltaClipSGD', step: scaled(() => 0.05) },
-  'clipped-sgd': {
-    text: 'clipped-sgd:lr=0.05,clipNorm=3',
-    className: 'DeltaClipSGD',
-    step: scaled((g) => 0.05 * Math.min(1, 3 / norm(g.flat()))),
-  },
   gclip: {
     text: 'gclip:lr=0.1,gamma=1',
     className: 'GClip',

@@ -1,4 +1,5 @@
 import type { RunOptimizer } from '@deltaclip/train';
+import { InvalidOptionError } from '@deltaclip/utils';
 
 /**
  * The CLI's short optimizer names and what each stands for in core's `{ className, config }`. The
@@ -8,7 +9,7 @@ interface NameEntry {
   readonly className: string;
   /** Config keys this name accepts besides the shared ones. */
   readonly keys: readonly string[];
-  /** Config this name always sets (e.g. clipped-sgd's default clipNorm). */
+  /** Config this name always sets (e.g. clipped-adam's default clipNorm). */
   readonly fixed?: Readonly<Record<string, number>>;
 }
 
@@ -21,7 +22,6 @@ export const OPTIMIZER_NAMES_TABLE: Readonly<Record<string, NameEntry>> = {
   gclip: { className: 'GClip', keys: ['gamma'] },
   'delta-gclip': { className: 'DeltaGClip', keys: ['gamma', 'delta'] },
   'delta-gclip-per-tensor': { className: 'DeltaGClipPerTensor', keys: ['gamma', 'delta'] },
-  'clipped-sgd': { className: 'DeltaClipSGD', keys: ['clipNorm'], fixed: { clipNorm: 1 } },
   'clipped-momentum': {
     className: 'DeltaClipMomentum',
     keys: ['clipNorm', 'momentum', 'nesterov'],
@@ -45,14 +45,14 @@ const SHORT_KEYS: Readonly<Record<string, string>> = {
 /**
  * Parse `name:key=value,key=value`, e.g. `delta-gclip:lr=0.1,gamma=1,delta=1e-2`, into
  * `{ className, config, label? }` (`lr`/`eta` = learningRate, `wd` = weightDecay; booleans as
- * true/false). Throws a RangeError naming the bad part.
+ * true/false). Throws an InvalidOptionError (a RangeError) naming the bad part.
  */
 export function parseOptimizerSpec(text: string): RunOptimizer {
   const [rawName, params = ''] = text.split(':', 2) as [string, string?];
   const name = rawName.trim();
   const entry = OPTIMIZER_NAMES_TABLE[name];
   if (entry === undefined) {
-    throw new RangeError(
+    throw new InvalidOptionError(
       `Unknown optimizer '${name}'. Known optimizers: ${OPTIMIZER_NAMES.join(', ')}`,
     );
   }
@@ -62,13 +62,15 @@ export function parseOptimizerSpec(text: string): RunOptimizer {
   for (const part of params.split(',').filter((p) => p.trim() !== '')) {
     const eq = part.indexOf('=');
     if (eq <= 0) {
-      throw new RangeError(`Bad optimizer option '${part}' in '${text}': expected key=value`);
+      throw new InvalidOptionError(
+        `Bad optimizer option '${part}' in '${text}': expected key=value`,
+      );
     }
     const rawKey = part.slice(0, eq).trim();
     const key = SHORT_KEYS[rawKey] ?? rawKey;
     const raw = part.slice(eq + 1).trim();
     if (!allowed.has(key)) {
-      throw new RangeError(
+      throw new InvalidOptionError(
         `Optimizer '${name}' does not take '${key}'. It takes: ${[...allowed].join(', ')}`,
       );
     }
@@ -78,7 +80,7 @@ export function parseOptimizerSpec(text: string): RunOptimizer {
     else {
       const value = Number(raw);
       if (raw === '' || !Number.isFinite(value)) {
-        throw new RangeError(
+        throw new InvalidOptionError(
           `Optimizer option '${rawKey}' in '${text}' must be a number (got '${raw}')`,
         );
       }
@@ -86,7 +88,7 @@ export function parseOptimizerSpec(text: string): RunOptimizer {
     }
   }
   if (config.learningRate === undefined) {
-    throw new RangeError(
+    throw new InvalidOptionError(
       `Optimizer '${text}' needs a learning rate: add lr=<value>, e.g. ${name}:lr=0.1`,
     );
   }

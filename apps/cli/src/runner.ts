@@ -15,12 +15,16 @@ export interface RunnerResult {
   readonly seconds: number;
 }
 
-/** A run that failed in its worker; `name` is the error class there (RangeError, ...). */
+/**
+ * A run that failed in its worker: `name` is the error class there (RangeError, ...), and
+ * `userError` whether the worker judged it the user's mistake or a bug (errors.ts).
+ */
 export class RunFailedError extends Error {
   constructor(
     readonly index: number,
     readonly errorName: string,
     message: string,
+    readonly userError: boolean,
     readonly workerStack?: string,
   ) {
     super(message);
@@ -63,7 +67,15 @@ export async function runInWorkers(
           resolve();
         } else {
           settled = true;
-          reject(new RunFailedError(index, message.name, message.message, message.stack));
+          reject(
+            new RunFailedError(
+              index,
+              message.name,
+              message.message,
+              message.userError,
+              message.stack,
+            ),
+          );
         }
       });
       child.on('exit', (code, signal) => {
@@ -74,6 +86,7 @@ export async function runInWorkers(
               index,
               'Error',
               `run ${index + 1} stopped without a result (${signal ? `signal ${signal}` : `exit code ${code}`})`,
+              false,
             ),
           );
         }

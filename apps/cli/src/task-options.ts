@@ -1,7 +1,51 @@
+import { CATALOG } from '@deltaclip/datasets';
 import type { DatasetSpec, LossSpec, RunSpec, TaskSpec } from '@deltaclip/train';
 import { loadDatasetNode } from '@deltaclip/train/node';
 import { type OptionDef, UsageError, type Values } from './args.js';
+import { batchSize, integerAtLeast, oneOf } from './option-schemas.js';
 import { completeModel, LOSS_NAMES, parseLoss, parseModelSpec, parseSchedule } from './specs.js';
+
+const DATASET_NAMES = CATALOG.map((e) => e.name);
+
+export const EPOCHS_OPTION: OptionDef = {
+  name: 'epochs',
+  type: 'integer',
+  valueName: 'n',
+  description: 'epochs (full batch: steps)',
+  schema: integerAtLeast(1),
+};
+
+export const BATCH_SIZE_OPTION: OptionDef = {
+  name: 'batch-size',
+  type: 'integer',
+  valueName: 'n|full',
+  description: "samples per step, or 'full' for full-batch gradient descent",
+  schema: batchSize(),
+};
+
+export const SCHEDULE_OPTION: OptionDef = {
+  name: 'schedule',
+  type: 'string',
+  valueName: 'spec',
+  description:
+    "learning-rate schedule for every optimizer: 'step-decay:boundaries=100+150,factor=0.1,unit=epoch', 'cosine:steps=1000', 'warmup-cosine:warmup=100,steps=1000'",
+};
+
+export const LIMIT_TRAIN_OPTION: OptionDef = {
+  name: 'limit-train',
+  type: 'integer',
+  valueName: 'n',
+  description: 'use only the first n training samples',
+  schema: integerAtLeast(1),
+};
+
+export const LIMIT_TEST_OPTION: OptionDef = {
+  name: 'limit-test',
+  type: 'integer',
+  valueName: 'n',
+  description: 'use only the first n test samples',
+  schema: integerAtLeast(1),
+};
 
 /** Options that define what is trained: data, model, loss, length, schedule, analysis. */
 export const TASK_OPTIONS: readonly OptionDef[] = [
@@ -11,6 +55,8 @@ export const TASK_OPTIONS: readonly OptionDef[] = [
     valueName: 'name',
     default: 'cars',
     description: "dataset name (see 'deltaclip datasets')",
+    schema: oneOf(DATASET_NAMES),
+    choices: DATASET_NAMES,
   },
   {
     name: 'data-dir',
@@ -30,46 +76,35 @@ export const TASK_OPTIONS: readonly OptionDef[] = [
     type: 'string',
     valueName: 'name',
     description: `${LOSS_NAMES.join(', ')} (default: half-mean for regression, cross-entropy for classification)`,
+    schema: oneOf(LOSS_NAMES),
+    choices: LOSS_NAMES,
   },
-  { name: 'epochs', type: 'integer', valueName: 'n', description: 'epochs (full batch: steps)' },
+  EPOCHS_OPTION,
+  BATCH_SIZE_OPTION,
   {
-    name: 'batch-size',
-    type: 'string',
-    valueName: 'n|full',
-    description: "samples per step, or 'full' for full-batch gradient descent",
+    name: 'max-steps',
+    type: 'integer',
+    valueName: 'n',
+    description: 'stop after this many steps',
+    schema: integerAtLeast(1),
   },
-  { name: 'max-steps', type: 'integer', valueName: 'n', description: 'stop after this many steps' },
-  {
-    name: 'schedule',
-    type: 'string',
-    valueName: 'spec',
-    description:
-      "learning-rate schedule for every optimizer: 'step-decay:boundaries=100+150,factor=0.1,unit=epoch', 'cosine:steps=1000', 'warmup-cosine:warmup=100,steps=1000'",
-  },
+  SCHEDULE_OPTION,
   {
     name: 'analysis-every',
     type: 'integer',
     valueName: 'k',
     description: 'PL* analysis every k steps (0: off)',
+    schema: integerAtLeast(0),
   },
   {
     name: 'kernel-samples',
     type: 'integer',
     valueName: 'n',
-    description: 'tangent-kernel samples per analysis',
+    description: 'tangent-kernel samples per analysis (0: skip the kernel)',
+    schema: integerAtLeast(0),
   },
-  {
-    name: 'limit-train',
-    type: 'integer',
-    valueName: 'n',
-    description: 'use only the first n training samples',
-  },
-  {
-    name: 'limit-test',
-    type: 'integer',
-    valueName: 'n',
-    description: 'use only the first n test samples',
-  },
+  LIMIT_TRAIN_OPTION,
+  LIMIT_TEST_OPTION,
 ];
 
 export interface TaskDefaults {
@@ -78,17 +113,13 @@ export interface TaskDefaults {
   readonly analysisEvery: number;
 }
 
-function batchSizeOf(
+/** A parsed --batch-size (the schema admits only integers >= 1 and 'full'). */
+export function batchSizeOf(
   value: string | number | boolean | undefined,
   fallback: number | 'full',
 ): number | 'full' {
   if (value === undefined) return fallback;
-  if (value === 'full') return 'full';
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new UsageError(`--batch-size must be an integer >= 1 or 'full' (got '${value}')`);
-  }
-  return n;
+  return value === 'full' ? 'full' : Number(value);
 }
 
 /** What the data looks like, to size the model and pick defaults. */
@@ -131,6 +162,12 @@ export async function runBaseFromValues(
         }
       : {}),
   };
+  // Checked here, not left to the loader, so it is a user error with the flag to use.
+  if (CATALOG.find((e) => e.name === dataset.name)?.kind === 'files' && dataset.dir === undefined) {
+    throw new UsageError(
+      `Dataset '${dataset.name}' is read from files: pass the folder that holds them (--data-dir <dir>)`,
+    );
+  }
   const data = await describeData(dataset);
   const classification = data.numClasses !== undefined;
   const loss: LossSpec = parseLoss(

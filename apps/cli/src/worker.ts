@@ -6,6 +6,7 @@ import { type Callback, type RunSpec, runExperiment } from '@deltaclip/train';
 import { loadDatasetNode } from '@deltaclip/train/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from './backends.js';
+import { injectedFault, isUserError } from './errors.js';
 
 export interface WorkerRequest {
   readonly index: number;
@@ -16,7 +17,15 @@ export interface WorkerRequest {
 export type WorkerMessage =
   | { type: 'progress'; index: number; step: number; totalSteps: number; loss?: number }
   | { type: 'result'; index: number; outcome: unknown; backend: string; seconds: number }
-  | { type: 'error'; index: number; message: string; name: string; stack?: string };
+  | {
+      type: 'error';
+      index: number;
+      message: string;
+      name: string;
+      /** Classified here, where the error's class is still known (it does not survive IPC). */
+      userError: boolean;
+      stack?: string;
+    };
 
 function send(message: WorkerMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -28,6 +37,7 @@ function send(message: WorkerMessage): Promise<void> {
 async function handle(request: WorkerRequest): Promise<void> {
   const t0 = performance.now();
   tf.enableProdMode();
+  injectedFault('worker');
   const selected = await selectBackend(request.backend);
   let lastSent = 0;
   const progress: Callback = {
@@ -73,6 +83,7 @@ process.once('message', (request: WorkerRequest) => {
         index: request.index,
         message: e.message,
         name: e.name,
+        userError: isUserError(e),
         ...(e.stack ? { stack: e.stack } : {}),
       });
     })

@@ -14,10 +14,11 @@ export interface Result {
 export function start(
   args: readonly string[],
   cwd?: string,
+  env: Readonly<Record<string, string>> = {},
 ): { child: ChildProcess; done: Promise<Result> } {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd,
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -34,6 +35,10 @@ export function start(
   return { child, done };
 }
 
-export function run(args: readonly string[], cwd?: string): Promise<Result> {
-  return start(args, cwd).done;
+export function run(
+  args: readonly string[],
+  cwd?: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<Result> {
+  return start(args, cwd, env).done;
 }

@@ -30,7 +30,10 @@ describe('deltaclip (built CLI as a real process)', () => {
         ['compare', '--epoch', '3'],
         /^deltaclip: Unknown option '--epoch'.*Run 'deltaclip compare --help'/,
       ],
-      [['compare', '--epochs', 'many'], /^deltaclip: --epochs must be a number \(got "many"\)/],
+      [
+        ['compare', '--epochs', 'many'],
+        /^deltaclip: --epochs must be an integer >= 1 \(got "many"\)/,
+      ],
       [
         ['compare', '--optimizers', 'adamw:lr=1'],
         /^deltaclip: --optimizers: Unknown optimizer 'adamw'/,
@@ -41,7 +44,7 @@ describe('deltaclip (built CLI as a real process)', () => {
       ],
       [
         ['train', '--backend', 'tpu'],
-        /^deltaclip: backend must be one of 'auto', 'cpu', 'wasm', 'node', 'node-gpu' \(got "tpu"\)/,
+        /^deltaclip: --backend must be one of auto, cpu, wasm, node, node-gpu \(got "tpu"\)/,
       ],
       [['train', '--backend', 'node-gpu', '--epochs', '1'], /^deltaclip: .*tfjs-node-gpu/],
       [

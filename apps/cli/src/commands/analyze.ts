@@ -6,6 +6,7 @@ import { loadDatasetNode, readResumeState } from '@deltaclip/train/node';
 import { type CommandDef, parseCommand, UsageError } from '../args.js';
 import { selectBackend } from '../backends.js';
 import { parseOptimizerSpec } from '../optimizer-names.js';
+import { integerAtLeast } from '../option-schemas.js';
 import type { Output } from '../output.js';
 import { insightLines, summarizeRun } from '../summary.js';
 import { runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
@@ -29,6 +30,7 @@ export const analyzeCommand: CommandDef = {
       valueName: 'k',
       default: 20,
       description: 'power iterations for beta (0: skip)',
+      schema: integerAtLeast(0),
     },
   ],
   examples: [

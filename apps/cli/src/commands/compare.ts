@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import type { RunOptimizer } from '@deltaclip/train';
 import { type CommandDef, parseCommand, UsageError } from '../args.js';
 import { runComparison } from '../comparison.js';
+import { checkOptimizers, optimizerNameHint } from '../optimizer-checks.js';
 import { parseOptimizerSpec } from '../optimizer-names.js';
+import { checkOutDir, OVERWRITE_OPTION, outOption, WORKERS_OPTION } from '../out-dir.js';
 import type { Output } from '../output.js';
 import { runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
 
@@ -25,7 +27,9 @@ export function parseOptimizerList(text: string): RunOptimizer[] {
     try {
       return parseOptimizerSpec(s);
     } catch (error) {
-      throw new UsageError(`--optimizers: ${(error as Error).message}`);
+      throw new UsageError(
+        `--optimizers: ${(error as Error).message}${optimizerNameHint(s, (error as Error).message)}`,
+      );
     }
   });
 }
@@ -42,20 +46,11 @@ export const compareCommand: CommandDef = {
       valueName: 'specs',
       default: DEFAULT_OPTIMIZERS,
       description:
-        "';'-separated optimizer specs name:key=value,... (names: sgd, momentum, adam, gclip, delta-gclip, delta-gclip-per-tensor, clipped-sgd, clipped-momentum, clipped-adam; keys: lr, gamma, delta, momentum, beta1, beta2, clipNorm, wd, label)",
+        "';'-separated optimizer specs name:key=value,... (names: sgd, momentum, adam, gclip, delta-gclip, delta-gclip-per-tensor, clipped-momentum, clipped-adam; keys: lr, gamma, delta, momentum, beta1, beta2, clipNorm, wd, label)",
     },
-    {
-      name: 'workers',
-      type: 'integer',
-      valueName: 'n',
-      description: 'parallel worker processes (default: one per core, at most one per optimizer)',
-    },
-    {
-      name: 'out',
-      type: 'string',
-      valueName: 'dir',
-      description: 'report folder (default: runs/compare-<time>)',
-    },
+    WORKERS_OPTION,
+    outOption('report folder, new or empty (default: runs/compare-<time>)'),
+    OVERWRITE_OPTION,
   ],
   notes: [
     'With no options it trains a 1024-wide NTK MLP on the bundled cars data (full-batch square loss, the',
@@ -72,12 +67,15 @@ export const compareCommand: CommandDef = {
 export async function compare(argv: readonly string[], output: Output): Promise<void> {
   const { values } = parseCommand(compareCommand, argv);
   const optimizers = parseOptimizerList(String(values.optimizers));
+  checkOptimizers(optimizers, '--optimizers');
   const { base, data } = await runBaseFromValues(values, {
     epochs: 400,
     batchSize: 'full',
     analysisEvery: 20,
   });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const out = typeof values.out === 'string' ? values.out : join('runs', `compare-${stamp}`);
+  checkOutDir(out, { overwrite: values.overwrite === true });
   await runComparison(
     {
       title: `deltaclip compare: ${base.task.dataset.name}`,
@@ -86,7 +84,7 @@ export async function compare(argv: readonly string[], output: Output): Promise<
       optimizers,
       backend: String(values.backend),
       ...(values.workers !== undefined ? { workers: Number(values.workers) } : {}),
-      out: typeof values.out === 'string' ? values.out : join('runs', `compare-${stamp}`),
+      out,
     },
     output,
   );

@@ -2,6 +2,7 @@ import { CATALOG } from '@deltaclip/datasets';
 import { loadDatasetNode } from '@deltaclip/train/node';
 import { type CommandDef, parseCommand, UsageError } from '../args.js';
 import type { Output } from '../output.js';
+import { didYouMean } from '../suggest.js';
 import { textTable } from '../summary.js';
 
 export const datasetsCommand: CommandDef = {
@@ -46,7 +47,10 @@ export async function datasets(argv: readonly string[], output: Output): Promise
   const entry = CATALOG.find((e) => e.name === name);
   if (entry === undefined) {
     throw new UsageError(
-      `Unknown dataset '${name}'. Known datasets: ${CATALOG.map((e) => e.name).join(', ')}`,
+      `Unknown dataset '${name}'.${didYouMean(
+        name,
+        CATALOG.map((e) => e.name),
+      )} Known datasets: ${CATALOG.map((e) => e.name).join(', ')}`,
     );
   }
   const splits = await loadDatasetNode({

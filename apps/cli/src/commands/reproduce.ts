@@ -4,10 +4,21 @@ import { loadDatasetNode } from '@deltaclip/train/node';
 import { type CommandDef, parseCommand, UsageError } from '../args.js';
 import { selectBackend } from '../backends.js';
 import { runComparison } from '../comparison.js';
+import { checkOptimizers } from '../optimizer-checks.js';
+import { checkOutDir, OVERWRITE_OPTION, outOption, WORKERS_OPTION } from '../out-dir.js';
 import type { Output } from '../output.js';
 import { parseSchedule } from '../specs.js';
+import { didYouMean } from '../suggest.js';
 import { textTable } from '../summary.js';
-import { describeData } from '../task-options.js';
+import {
+  BATCH_SIZE_OPTION,
+  batchSizeOf,
+  describeData,
+  EPOCHS_OPTION,
+  LIMIT_TEST_OPTION,
+  LIMIT_TRAIN_OPTION,
+  SCHEDULE_OPTION,
+} from '../task-options.js';
 import { parseOptimizerList } from './compare.js';
 
 export const reproduceCommand: CommandDef = {
@@ -33,34 +44,12 @@ export const reproduceCommand: CommandDef = {
       type: 'boolean',
       description: "the paper's settings (hours to days on a CPU) instead of the laptop default",
     },
+    { ...EPOCHS_OPTION, description: 'override the number of epochs' },
+    { ...BATCH_SIZE_OPTION, description: "override the batch size (a number or 'full')" },
+    LIMIT_TRAIN_OPTION,
+    LIMIT_TEST_OPTION,
     {
-      name: 'epochs',
-      type: 'integer',
-      valueName: 'n',
-      description: 'override the number of epochs',
-    },
-    {
-      name: 'batch-size',
-      type: 'string',
-      valueName: 'n|full',
-      description: 'override the batch size',
-    },
-    {
-      name: 'limit-train',
-      type: 'integer',
-      valueName: 'n',
-      description: 'use only the first n training samples',
-    },
-    {
-      name: 'limit-test',
-      type: 'integer',
-      valueName: 'n',
-      description: 'use only the first n test samples',
-    },
-    {
-      name: 'schedule',
-      type: 'string',
-      valueName: 'spec',
+      ...SCHEDULE_OPTION,
       description: 'override the learning-rate schedule (constant to drop it)',
     },
     {
@@ -69,18 +58,9 @@ export const reproduceCommand: CommandDef = {
       valueName: 'specs',
       description: "override the optimizers (';'-separated specs)",
     },
-    {
-      name: 'workers',
-      type: 'integer',
-      valueName: 'n',
-      description: 'parallel worker processes (default: one per core)',
-    },
-    {
-      name: 'out',
-      type: 'string',
-      valueName: 'dir',
-      description: 'report folder (default: runs/<experiment>-<time>)',
-    },
+    WORKERS_OPTION,
+    outOption('report folder, new or empty (default: runs/<experiment>-<time>)'),
+    OVERWRITE_OPTION,
   ],
   examples: [
     'deltaclip reproduce',
@@ -115,7 +95,7 @@ export async function reproduce(argv: readonly string[], output: Output): Promis
   const experiment: Experiment | undefined = EXPERIMENTS[name];
   if (experiment === undefined) {
     throw new UsageError(
-      `Unknown experiment '${name}'. Experiments: ${Object.keys(EXPERIMENTS).join(', ')}`,
+      `Unknown experiment '${name}'.${didYouMean(name, Object.keys(EXPERIMENTS))} Experiments: ${Object.keys(EXPERIMENTS).join(', ')}`,
     );
   }
   if (experiment.needsData && typeof values['data-dir'] !== 'string') {
@@ -148,9 +128,7 @@ export async function reproduce(argv: readonly string[], output: Output): Promis
     task: { ...plan.base.task, dataset, model: { ...plan.base.task.model, seed } },
     seed,
     ...(values.epochs !== undefined ? { epochs: Number(values.epochs) } : {}),
-    ...(batch !== undefined
-      ? { batchSize: batch === 'full' ? ('full' as const) : Number(batch) }
-      : {}),
+    ...(batch !== undefined ? { batchSize: batchSizeOf(batch, 'full') } : {}),
     schedule: schedule ?? null,
   };
   // Fail before starting workers if the data is missing or unreadable.
@@ -159,6 +137,9 @@ export async function reproduce(argv: readonly string[], output: Output): Promis
     typeof values.optimizers === 'string'
       ? parseOptimizerList(values.optimizers)
       : [...plan.optimizers];
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const out = typeof values.out === 'string' ? values.out : join('runs', `${name}-${stamp}`);
+  checkOutDir(out, { overwrite: values.overwrite === true });
   const settings: Record<string, unknown> = {
     experiment: name,
     variant: values.full ? 'paper' : 'laptop',
@@ -173,7 +154,7 @@ export async function reproduce(argv: readonly string[], output: Output): Promis
       `Calibrated at initialization: beta_0 = ${c.beta0.toPrecision(4)}, ||g_0|| = ${c.gradNorm0.toPrecision(4)} -> eta = 0.5/beta_0 = ${c.learningRate.toPrecision(4)}, gamma = 0.2 ||g_0|| = ${c.gamma.toPrecision(4)}.`,
     );
   }
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  checkOptimizers(optimizers, '--optimizers');
   output.info(
     `${experiment.title} (${values.full ? "paper's settings" : 'laptop default; --full for the paper'}).`,
   );
@@ -186,7 +167,7 @@ export async function reproduce(argv: readonly string[], output: Output): Promis
       optimizers,
       backend: String(values.backend),
       ...(values.workers !== undefined ? { workers: Number(values.workers) } : {}),
-      out: typeof values.out === 'string' ? values.out : join('runs', `${name}-${stamp}`),
+      out,
       settings,
     },
     output,

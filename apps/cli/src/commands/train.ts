@@ -12,7 +12,17 @@ import {
 import { checkpointer, jsonlLog, loadDatasetNode, readResumeState } from '@deltaclip/train/node';
 import { type CommandDef, parseCommand, UsageError } from '../args.js';
 import { selectBackend } from '../backends.js';
+import { checkOptimizers, optimizerNameHint } from '../optimizer-checks.js';
 import { parseOptimizerSpec } from '../optimizer-names.js';
+import { integerAtLeast } from '../option-schemas.js';
+import {
+  checkOutDir,
+  type OutDirPlan,
+  OVERWRITE_OPTION,
+  outOption,
+  removeRunLeftovers,
+  writeErrorFor,
+} from '../out-dir.js';
 import type { Output } from '../output.js';
 import { createProgress } from '../progress.js';
 import { insightLines, resultsTable, summarizeRun } from '../summary.js';
@@ -33,18 +43,15 @@ export const trainCommand: CommandDef = {
       default: DEFAULT_OPTIMIZER,
       description: "optimizer spec name:key=value,... (see 'deltaclip compare --help')",
     },
-    {
-      name: 'out',
-      type: 'string',
-      valueName: 'dir',
-      description: 'run folder: checkpoints/ and run.jsonl (default: runs/train-<time>)',
-    },
+    outOption('run folder, new or empty: checkpoints/ and run.jsonl (default: runs/train-<time>)'),
+    OVERWRITE_OPTION,
     {
       name: 'checkpoint-every',
       type: 'integer',
       valueName: 'steps',
       description:
         'also checkpoint every this many steps (default: at epoch ends and on stop only)',
+      schema: integerAtLeast(1),
     },
     {
       name: 'resume',
@@ -75,6 +82,8 @@ export async function train(argv: readonly string[], output: Output): Promise<vo
   let spec: RunSpec;
   let resume: ResumeState | undefined;
   let runDir: string;
+  // Set for a new run: what to remove if it fails before its first step.
+  let outPlan: OutDirPlan | undefined;
   if (typeof values.resume === 'string') {
     runDir = values.resume;
     const where = existsSync(checkpointDir(runDir)) ? checkpointDir(runDir) : runDir;
@@ -97,16 +106,21 @@ export async function train(argv: readonly string[], output: Output): Promise<vo
     try {
       optimizer = parseOptimizerSpec(String(values.optimizer));
     } catch (error) {
-      throw new UsageError(`--optimizer: ${(error as Error).message}`);
+      throw new UsageError(
+        `--optimizer: ${(error as Error).message}${optimizerNameHint(String(values.optimizer), (error as Error).message)}`,
+      );
     }
+    checkOptimizers([optimizer], '--optimizer');
     spec = { ...base, optimizer };
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
     runDir = typeof values.out === 'string' ? values.out : join('runs', `train-${stamp}`);
     if (existsSync(join(checkpointDir(runDir), 'latest.json'))) {
+      // --overwrite does not apply: a run's checkpoints are never replaced by another run's.
       throw new UsageError(
         `${runDir} already holds a run: resume it with 'deltaclip train --resume ${runDir}' or choose another --out`,
       );
     }
+    outPlan = checkOutDir(runDir, { overwrite: values.overwrite === true });
   }
   const selected = await selectBackend(String(values.backend));
   output.info(`Backend: ${selected.name} (${selected.reason}).`);
@@ -128,8 +142,10 @@ export async function train(argv: readonly string[], output: Output): Promise<vo
   process.on('SIGINT', onSigint);
   const progress = createProgress(process.stderr, { quiet: output.json });
   const label = spec.optimizer.label ?? spec.optimizer.className;
+  let stepsTaken = 0;
   const reporter: Callback = {
     onStepEnd(run) {
+      stepsTaken += 1;
       const total = Math.min(
         run.stepsPerEpoch * run.epochs,
         spec.maxSteps ?? Number.POSITIVE_INFINITY,
@@ -172,6 +188,9 @@ export async function train(argv: readonly string[], output: Output): Promise<vo
         reporter,
       ],
     });
+  } catch (error) {
+    if (outPlan !== undefined && stepsTaken === 0) removeRunLeftovers(outPlan);
+    throw writeErrorFor('--out', runDir, error);
   } finally {
     progress.end();
     process.removeListener('SIGINT', onSigint);
