@@ -2,13 +2,15 @@
 # What the test suite needs beyond `pnpm install`, installed from Debian's packages where missing:
 # - chromium: the demo's end-to-end suite and the browser tests run in headless Chromium
 #   (never a downloaded browser: see shared/DESIGN.md);
-# - dataset-fashion-mnist: the real Fashion-MNIST IDX files the VAE reproduction test trains on.
+# - dataset-fashion-mnist: the real Fashion-MNIST IDX files the VAE reproduction test trains on;
+# - redis-server: the sweep tests start their own Redis on a loopback port (BullMQ queue).
 # `pnpm test` runs this first, so the README's test command passes on a fresh machine by itself.
 set -euo pipefail
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
