@@ -169,7 +169,7 @@ export function resumeRequest(options: {
   }
   if (position.epoch >= spec.epochs) {
     throw new UsageError(
-      `the run in ${runDir} is complete (${spec.epochs} epochs, ${position.step} steps): add --epochs N with N > ${spec.epochs} to extend it`,
+      `the run in ${runDir} is complete (${spec.epochs} epoch${spec.epochs === 1 ? '' : 's'}, ${position.step} steps): add --epochs N with N > ${spec.epochs} to extend it`,
     );
   }
   const checkpointEvery =

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
   type Callback,
   describeOptimizer,
@@ -66,18 +66,24 @@ export const trainCommand: CommandDef = {
       type: 'string',
       valueName: 'dir',
       description:
-        'continue the run saved in this run folder (its settings come from the checkpoint)',
+        'continue the run saved in this run folder: settings, backend and checkpoint cadence come from the checkpoint; --epochs and --max-steps extend it',
     },
   ],
   notes: [
     'Ctrl-C finishes the current step, writes a checkpoint and prints the command that resumes; a second',
     'Ctrl-C quits at once (the last checkpoint stays intact: checkpoints are written to a temporary folder',
     'and renamed into place).',
+    '',
+    'With --resume, --epochs N (more than before) extends a finished run and --max-steps N sets a new total;',
+    '--checkpoint-every may change; any other option given must match the checkpoint, else it is an error',
+    'naming the setting and both values. A damaged newest checkpoint is skipped with a warning (every file',
+    'is checked against its SHA-256); a lock file (checkpoints/run.lock) stops a second process on the run.',
   ],
   examples: [
     'deltaclip train --optimizer delta-gclip:lr=2,gamma=0.1,delta=0.2 --epochs 300',
     'deltaclip train --dataset penguins --optimizer adam:lr=0.01 --batch-size 32 --epochs 50 --out runs/penguins',
     'deltaclip train --resume runs/penguins',
+    'deltaclip train --resume runs/penguins --epochs 100',
   ],
 };
 
@@ -112,8 +118,12 @@ function notice(line: string): void {
 function runFolderOf(dir: string): string {
   if (existsSync(checkpointDir(dir))) return dir;
   if (basename(dir) === 'checkpoints' && existsSync(join(dir, 'latest.json'))) return dirname(dir);
+  // Checked before the lock, which would otherwise be created in a folder that is not a run's.
+  const where = resolve(dir);
   throw new UsageError(
-    `--resume ${dir}: no run there (expected ${checkpointDir(dir)}, written by 'deltaclip train --out ${dir}')`,
+    existsSync(where)
+      ? `No checkpoint at ${where}: expected ${checkpointDir(where)}, written by 'deltaclip train --out ${dir}'`
+      : `No checkpoint at ${where}: the path does not exist`,
   );
 }
 
