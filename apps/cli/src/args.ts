@@ -245,20 +245,25 @@ function readConfig(path: string, options: readonly OptionDef[]): Values {
 /**
  * Parse a command's arguments: flags, then a `--config` JSON file underneath them, then defaults.
  * Both sources go through the same schemas; values are keyed by kebab-case name and typed. Every
- * check happens here, before the command prints or starts anything.
+ * check happens here, before the command prints or starts anything. `given` names the options set
+ * by a flag or the config file (not by a default).
  */
 export function parseCommand(
   def: CommandDef,
   argv: readonly string[],
-): { values: Values; positionals: string[] } {
+): { values: Values; positionals: string[]; given: ReadonlySet<string> } {
   const options = [...def.options, ...GLOBAL_OPTIONS];
   const { flags, positionals } = parseFlags(def, options, argv);
   const fromConfig = typeof flags.config === 'string' ? readConfig(flags.config, options) : {};
   const values: Values = {};
+  // What the user set (flag or config file), apart from defaults: a resume must tell them apart.
+  const given = new Set<string>();
   for (const o of options) {
-    values[o.name] = flags[o.name] ?? fromConfig[o.name] ?? o.default;
+    const set = flags[o.name] ?? fromConfig[o.name];
+    if (set !== undefined) given.add(o.name);
+    values[o.name] = set ?? o.default;
   }
-  return { values, positionals };
+  return { values, positionals, given };
 }
 
 /** The --help text of a command. */

@@ -148,7 +148,17 @@ describe('checkpoints on disk', () => {
     }
     rmSync(join(dir, 'step-000000004'), { recursive: true });
     writeFileSync(join(dir, 'latest.json'), '');
-    expect(() => loadCheckpoint(dir)).toThrow(/No valid checkpoint in .*latest\.json is empty/);
+    // The error says what is wrong, without the fallback wording of the warning.
+    let error: unknown;
+    try {
+      loadCheckpoint(dir);
+    } catch (e) {
+      error = e;
+    }
+    expect(CheckpointError.is(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      `No valid checkpoint in ${dir}: ${join(dir, 'latest.json')} is empty (pointer to the newest checkpoint)`,
+    );
   });
 
   it('refuses a truncated weights file and a missing manifest', () => {

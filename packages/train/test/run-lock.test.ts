@@ -85,6 +85,18 @@ describe('run lock', () => {
     );
   });
 
+  it('the checkpointer uses a lock its caller took (no take-over notice) and releases it at the end', async () => {
+    const dir = tempDir();
+    const held = acquireRunLock(dir);
+    const notices: string[] = [];
+    const callback = checkpointer({ dir, run: {}, lock: held, onNotice: (m) => notices.push(m) });
+    expect(callback.lock).toBe(held);
+    expect(notices).toEqual([]);
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
+    callback.lock.release();
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+
   it('is released when the holding process exits on SIGINT', async () => {
     const dir = tempDir();
     const lockModule = join(import.meta.dirname, '..', 'dist', 'node', 'run-lock.js');

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
   type Callback,
   describeOptimizer,
@@ -9,7 +9,14 @@ import {
   type RunSpec,
   runExperiment,
 } from '@deltaclip/train';
-import { checkpointer, jsonlLog, loadDatasetNode, readResumeState } from '@deltaclip/train/node';
+import {
+  acquireRunLock,
+  checkpointer,
+  jsonlLog,
+  loadDatasetNode,
+  type RunLock,
+  readResumeState,
+} from '@deltaclip/train/node';
 import { type CommandDef, parseCommand, UsageError } from '../args.js';
 import { selectBackend } from '../backends.js';
 import { checkOptimizers, optimizerNameHint } from '../optimizer-checks.js';
@@ -25,6 +32,7 @@ import {
 } from '../out-dir.js';
 import type { Output } from '../output.js';
 import { createProgress } from '../progress.js';
+import { resumeRequest } from '../resume-request.js';
 import { insightLines, resultsTable, summarizeRun } from '../summary.js';
 import { runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
 
@@ -58,18 +66,24 @@ export const trainCommand: CommandDef = {
       type: 'string',
       valueName: 'dir',
       description:
-        'continue the run saved in this run folder (its settings come from the checkpoint)',
+        'continue the run saved in this run folder: settings, backend and checkpoint cadence come from the checkpoint; --epochs and --max-steps extend it',
     },
   ],
   notes: [
     'Ctrl-C finishes the current step, writes a checkpoint and prints the command that resumes; a second',
     'Ctrl-C quits at once (the last checkpoint stays intact: checkpoints are written to a temporary folder',
     'and renamed into place).',
+    '',
+    'With --resume, --epochs N (more than before) extends a finished run and --max-steps N sets a new total;',
+    '--checkpoint-every may change; any other option given must match the checkpoint, else it is an error',
+    'naming the setting and both values. A damaged newest checkpoint is skipped with a warning (every file',
+    'is checked against its SHA-256); a lock file (checkpoints/run.lock) stops a second process on the run.',
   ],
   examples: [
     'deltaclip train --optimizer delta-gclip:lr=2,gamma=0.1,delta=0.2 --epochs 300',
     'deltaclip train --dataset penguins --optimizer adam:lr=0.01 --batch-size 32 --epochs 50 --out runs/penguins',
     'deltaclip train --resume runs/penguins',
+    'deltaclip train --resume runs/penguins --epochs 100',
   ],
 };
 
@@ -77,24 +91,75 @@ function checkpointDir(runDir: string): string {
   return join(runDir, 'checkpoints');
 }
 
+/** Quoted for a POSIX shell where needed, so the printed command can be pasted as it is. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The command that continues this run exactly: backend and checkpoint cadence come from the
+ * checkpoint, and this invocation's step limit is repeated (a resume drops the stored one).
+ */
+export function resumeCommand(runDir: string, spec: RunSpec): string {
+  const limit = spec.maxSteps === undefined ? '' : ` --max-steps ${spec.maxSteps}`;
+  return `deltaclip train --resume ${shellWord(runDir)}${limit}`;
+}
+
+/** Lines that must reach the user even with --json (which silences Output.info). */
+function warn(line: string): void {
+  process.stderr.write(`Warning: ${line}\n`);
+}
+
+function notice(line: string): void {
+  process.stderr.write(`Note: ${line}\n`);
+}
+
+/** The run folder of `--resume DIR`: DIR, or its parent when DIR is the checkpoints folder. */
+function runFolderOf(dir: string): string {
+  if (existsSync(checkpointDir(dir))) return dir;
+  if (basename(dir) === 'checkpoints' && existsSync(join(dir, 'latest.json'))) return dirname(dir);
+  // Checked before the lock, which would otherwise be created in a folder that is not a run's.
+  const where = resolve(dir);
+  throw new UsageError(
+    existsSync(where)
+      ? `No checkpoint at ${where}: expected ${checkpointDir(where)}, written by 'deltaclip train --out ${dir}'`
+      : `No checkpoint at ${where}: the path does not exist`,
+  );
+}
+
 export async function train(argv: readonly string[], output: Output): Promise<void> {
-  const { values } = parseCommand(trainCommand, argv);
+  const { values, given } = parseCommand(trainCommand, argv);
   let spec: RunSpec;
   let resume: ResumeState | undefined;
   let runDir: string;
+  let backendChoice = String(values.backend);
+  let checkpointEvery =
+    values['checkpoint-every'] === undefined ? undefined : Number(values['checkpoint-every']);
+  // A resume takes the lock before reading the checkpoint: no other process writes in between.
+  let lock: RunLock | undefined;
   // Set for a new run: what to remove if it fails before its first step.
   let outPlan: OutDirPlan | undefined;
   if (typeof values.resume === 'string') {
-    runDir = values.resume;
-    const where = existsSync(checkpointDir(runDir)) ? checkpointDir(runDir) : runDir;
-    const state = readResumeState(where);
-    // A limit on steps belonged to the interrupted invocation; --max-steps sets a new one.
-    const { maxSteps: _previousLimit, ...rest } = state.spec;
-    spec =
-      values['max-steps'] !== undefined ? { ...rest, maxSteps: Number(values['max-steps']) } : rest;
+    runDir = runFolderOf(values.resume);
+    lock = acquireRunLock(checkpointDir(runDir), { onNotice: notice });
+    const state = readResumeState(checkpointDir(runDir));
+    for (const line of state.warnings) warn(line);
+    const request = resumeRequest({
+      stored: state.spec,
+      runtime: state.runtime,
+      position: state.resume.position,
+      values,
+      given,
+      runDir,
+    });
+    spec = request.spec;
+    backendChoice = request.backend;
+    checkpointEvery = request.checkpointEvery;
     resume = state.resume;
+    const { position } = resume;
+    const until = spec.maxSteps === undefined ? `epoch ${spec.epochs}` : `step ${spec.maxSteps}`;
     output.info(
-      `Resuming ${describeOptimizer(spec.optimizer)} from ${state.checkpoint} at step ${resume.position.step} (epoch ${resume.position.epoch}, batch ${resume.position.batch}).`,
+      `Resuming ${describeOptimizer(spec.optimizer)} from ${state.checkpoint} at step ${position.step} (epoch ${position.epoch}, batch ${position.batch}), until ${until}.`,
     );
   } else {
     const { base } = await runBaseFromValues(values, {
@@ -122,8 +187,9 @@ export async function train(argv: readonly string[], output: Output): Promise<vo
     }
     outPlan = checkOutDir(runDir, { overwrite: values.overwrite === true });
   }
-  const selected = await selectBackend(String(values.backend));
+  const selected = await selectBackend(backendChoice);
   output.info(`Backend: ${selected.name} (${selected.reason}).`);
+  const resumeWith = resumeCommand(runDir, spec);
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -135,7 +201,9 @@ export async function train(argv: readonly string[], output: Output): Promise<vo
       );
       controller.abort();
     } else {
-      process.stderr.write(`\nQuit. The last checkpoint in ${checkpointDir(runDir)} is intact.\n`);
+      process.stderr.write(
+        `\nQuit. The last checkpoint in ${checkpointDir(runDir)} is intact. Resume with: ${resumeWith}\n`,
+      );
       process.exit(130);
     }
   };
@@ -180,9 +248,10 @@ export async function train(argv: readonly string[], output: Output): Promise<vo
         checkpointer({
           dir: checkpointDir(runDir),
           run: spec,
-          ...(values['checkpoint-every'] !== undefined
-            ? { everySteps: Number(values['checkpoint-every']) }
-            : {}),
+          backend: selected.name,
+          ...(checkpointEvery === undefined ? {} : { everySteps: checkpointEvery }),
+          onNotice: notice,
+          ...(lock ? { lock } : {}),
         }),
         jsonlLog(join(runDir, 'run.jsonl'), { spec }),
         reporter,
@@ -196,26 +265,43 @@ export async function train(argv: readonly string[], output: Output): Promise<vo
     process.removeListener('SIGINT', onSigint);
   }
   const summary = summarizeRun(outcome, (performance.now() - t0) / 1000, selected.name);
-  if (outcome.result.stopped && outcome.result.reason === 'aborted') {
+  const { result } = outcome;
+  if (result.stopped && result.reason === 'aborted') {
     output.info(
-      `Interrupted at step ${outcome.result.position.step}; checkpoint saved in ${checkpointDir(runDir)}.`,
+      `Interrupted at step ${result.position.step}; checkpoint saved in ${checkpointDir(runDir)}.`,
     );
-    output.info(`Resume with: deltaclip train --resume ${runDir}`);
-    if (output.json)
-      output.result({ interrupted: true, runDir, summary, position: outcome.result.position });
+    output.info(`Resume with: ${resumeWith}`);
+    if (output.json) {
+      output.result({
+        interrupted: true,
+        runDir,
+        summary,
+        position: result.position,
+        resumeCommand: resumeWith,
+      });
+    }
     process.exitCode = 130;
     return;
   }
+  // What continues the run from here: the rest of its epochs after a step limit, more epochs
+  // after a complete run; nothing after a divergence (its weights are not finite).
+  const next =
+    result.diverged !== undefined
+      ? undefined
+      : result.position.epoch < spec.epochs
+        ? `Continue with: deltaclip train --resume ${shellWord(runDir)}`
+        : `Train longer with: deltaclip train --resume ${shellWord(runDir)} --epochs ${2 * spec.epochs}`;
   if (output.json) {
     output.result({
       runDir,
       summary,
-      position: outcome.result.position,
-      history: outcome.result.history,
+      position: result.position,
+      history: result.history,
     });
     return;
   }
   output.text(resultsTable([summary]));
   for (const line of insightLines([summary])) output.text(line);
   output.text(`\nRun folder: ${runDir} (checkpoints/, run.jsonl)`);
+  if (next !== undefined) output.text(next);
 }

@@ -231,7 +231,8 @@ export function loadCheckpoint<Run = unknown, History = unknown>(
     }
     return loadFolder(where);
   }
-  const warnings: string[] = [];
+  // Why latest.json could not be followed, if it could not.
+  let latestProblem: string | undefined;
   let candidates = readdirSync(where)
     .filter((e) => STEP_DIR.test(e))
     .sort()
@@ -249,7 +250,7 @@ export function loadCheckpoint<Run = unknown, History = unknown>(
       candidates = [name, ...candidates.filter((c) => c !== name)];
     } catch (error) {
       if (!CheckpointError.is(error)) throw error;
-      warnings.push(`${error.message}; using the newest valid checkpoint instead`);
+      latestProblem = error.message;
     }
   } else if (candidates.length === 0) {
     throw new CheckpointError(
@@ -260,13 +261,19 @@ export function loadCheckpoint<Run = unknown, History = unknown>(
   for (const name of candidates) {
     try {
       const loaded = loadFolder<Run, History>(join(where, name));
-      return { ...loaded, warnings: [...warnings, ...damaged.map((d) => `skipped: ${d}`)] };
+      const warnings = [
+        ...(latestProblem === undefined
+          ? []
+          : [`${latestProblem}; using the newest valid checkpoint instead`]),
+        ...damaged.map((d) => `skipped: ${d}`),
+      ];
+      return { ...loaded, warnings };
     } catch (error) {
       if (!CheckpointError.is(error)) throw error;
       damaged.push(error.message);
     }
   }
   throw new CheckpointError(
-    `No valid checkpoint in ${where}: ${[...warnings, ...damaged].join('; ') || 'no step folders'}`,
+    `No valid checkpoint in ${where}: ${[...(latestProblem === undefined ? [] : [latestProblem]), ...damaged].join('; ') || 'no step folders'}`,
   );
 }

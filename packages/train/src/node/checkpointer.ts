@@ -21,6 +21,11 @@ export interface CheckpointerOptions<Run> {
   readonly backend?: string;
   /** Lock take-overs and removed temporary files, one line each. */
   readonly onNotice?: (message: string) => void;
+  /**
+   * The run folder's lock, when the caller took it already (to hold it while it reads the
+   * checkpoint it resumes from). Released like an own lock when training ends.
+   */
+  readonly lock?: RunLock;
 }
 
 /** Model weights (trainable and state) and optimizer weights as stored tensors. */
@@ -63,7 +68,9 @@ export function checkpointer<Run>(
       : requireInteger('checkpointEvery', options.everySteps, 1);
   mkdirSync(options.dir, { recursive: true });
   // Lock first: then every temporary file left in the folder belongs to a dead writer.
-  const lock = acquireRunLock(options.dir, options.onNotice ? { onNotice: options.onNotice } : {});
+  const lock =
+    options.lock ??
+    acquireRunLock(options.dir, options.onNotice ? { onNotice: options.onNotice } : {});
   for (const stale of cleanStaleTemporaries(options.dir)) {
     options.onNotice?.(`Removed ${stale}, left by a writer that was killed mid-write`);
   }
