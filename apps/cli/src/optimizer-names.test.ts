@@ -25,7 +25,6 @@ const scaled =
     const g = grad(w);
     return w.map((wk, k) => wk.map((x, i) => x - h(g, k) * g[k]![i]!));
   };
-const zeros = (g: number[][]) => g.map((gk) => gk.map(() => 0));
 
 // With these settings ||g_0|| = 13.0 > gamma/delta = 5: δ-GClip floors, GClip clips, SGD does neither.
 const EXPECTED: Readonly<Record<string, { text: string; className: string; step: Step }>> = {

@@ -7,7 +7,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseModel } from '../base-model.js';
 import { build, commonFields } from '../build.js';
-import { type Init, zeros } from '../init.js';
+import { zeros } from '../init.js';
 import { requireShape } from '../input-shape.js';
 import { applyDense, createDense, type Dense } from '../layers/dense.js';
 import {
