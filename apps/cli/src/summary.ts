@@ -204,7 +204,6 @@ export function insightLines(runs: readonly RunSummary[]): string[] {
       );
     }
   }
-  lines.push(...plstarLines(runs));
   for (const r of runs) {
     if (r.certificate) {
       lines.push(

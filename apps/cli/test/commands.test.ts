@@ -287,6 +287,8 @@ describe('deltaclip (built CLI as a real process)', () => {
     );
     const bad = await run(['analyze', '--checkpoint', dir, '--model', 'mlp:hidden=8']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--model, --dataset and --loss do not apply with --checkpoint');
+    expect(bad.stderr).toBe(
+      'deltaclip: --model does not apply with --checkpoint (the checkpoint fixes the data, model and loss)\n',
+    );
   });
 });

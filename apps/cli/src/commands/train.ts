@@ -25,7 +25,7 @@ import {
 } from '../out-dir.js';
 import type { Output } from '../output.js';
 import { createProgress } from '../progress.js';
-import { insightLines, resultsTable, summarizeRun } from '../summary.js';
+import { insightLines, plstarLines, resultsTable, summarizeRun } from '../summary.js';
 import { dataLines, runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
 import { DEFAULT_CLASSIFICATION_OPTIMIZERS } from './compare.js';
 
@@ -231,6 +231,6 @@ export async function train(argv: readonly string[], output: Output): Promise<vo
     return;
   }
   output.text(resultsTable([summary]));
-  for (const line of insightLines([summary])) output.text(line);
+  for (const line of [...plstarLines([summary]), ...insightLines([summary])]) output.text(line);
   output.text(`\nRun folder: ${runDir} (checkpoints/, run.jsonl)`);
 }
