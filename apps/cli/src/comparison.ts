@@ -6,7 +6,13 @@ import type { Output } from './output.js';
 import { createProgress } from './progress.js';
 import { writeReport } from './report/files.js';
 import { runInWorkers } from './runner.js';
-import { insightLines, type RunSummary, resultsTable, summarizeRun } from './summary.js';
+import {
+  insightLines,
+  plstarLines,
+  type RunSummary,
+  resultsTable,
+  summarizeRun,
+} from './summary.js';
 
 export interface ComparisonRequest {
   readonly title: string;
@@ -79,7 +85,7 @@ export async function runComparison(
   const runs = results.map((r) => summarizeRun(r.outcome, r.seconds, r.backend));
   const wallSeconds = (performance.now() - t0) / 1000;
   const tableText = resultsTable(runs);
-  const insights = insightLines(runs);
+  const insights = [...plstarLines(runs), ...insightLines(runs)];
   const settings = {
     ...request.settings,
     dataset: request.base.task.dataset,

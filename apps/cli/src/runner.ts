@@ -51,7 +51,11 @@ export async function runInWorkers(
   options.signal?.addEventListener('abort', abort);
   const runOne = (index: number) =>
     new Promise<void>((resolve, reject) => {
-      const child = fork(script, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = fork(script, [], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        // Structured clone, not JSON: a diverged run's NaN or Infinity loss arrives as itself.
+        serialization: 'advanced',
+      });
       children.add(child);
       let settled = false;
       child.on('message', (message: WorkerMessage) => {

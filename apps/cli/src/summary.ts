@@ -18,6 +18,7 @@ export interface RunSummary {
   readonly steps: number;
   readonly seconds: number;
   readonly backend: string;
+  /** Null when the run diverged (see `diverged`): its last finite loss is not its result. */
   readonly finalTrainLoss: number | null;
   readonly bestTrainLoss: number | null;
   readonly finalTestLoss: number | null;
@@ -25,10 +26,55 @@ export interface RunSummary {
   readonly finalTestAccuracy: number | null;
   readonly bestTestAccuracy: number | null;
   readonly regimeCounts: RegimeCounts;
+  /**
+   * The first step with a non-finite training loss, and that loss as text (`NaN`, `Infinity`:
+   * JSON has no number for them); the run stopped there.
+   */
+  readonly diverged: { readonly step: number; readonly loss: string } | null;
+  /** PL* analysis along the run, under the run's own loss; null without analysis. */
+  readonly plstar: PlStarSummary | null;
   /** δ-GClip with PL* analysis: the convergence certificate. */
   readonly certificate: Certificate | null;
   /** GClip and δ-GClip: whether the δ floor bound and which delta would make it. */
   readonly deltaAdvice: DeltaAdvice | null;
+}
+
+/** The PL* picture of a run in a few numbers. */
+export interface PlStarSummary {
+  /** The loss mu_t was measured under, e.g. `softmax cross-entropy` or `0.5 * mean squared error`. */
+  readonly lossConvention: string;
+  readonly records: number;
+  readonly firstStep: number;
+  readonly lastStep: number;
+  /** mu_t = ||grad L||^2 / 2L at the first and last analysis (null where L = 0). */
+  readonly muFirst: number | null;
+  readonly muLast: number | null;
+  /** The tangent kernel's implied mu at the last analysis that had one (square losses only). */
+  readonly kernelMuLast: number | null;
+  /** Why the kernel bound is absent (plstar's own sentence), when it is. */
+  readonly kernelSkipped: string | null;
+}
+
+function plstarSummary(records: readonly PlStarRecord[]): PlStarSummary | null {
+  const first = records[0];
+  const last = records.at(-1);
+  if (first === undefined || last === undefined) return null;
+  const withKernel = records.filter((r) => r.kernel);
+  return {
+    lossConvention: last.lossConvention,
+    records: records.length,
+    firstStep: first.step ?? 0,
+    lastStep: last.step ?? 0,
+    muFirst: first.mu,
+    muLast: last.mu,
+    kernelMuLast: withKernel.at(-1)?.kernel?.impliedMu ?? null,
+    kernelSkipped: withKernel.length > 0 ? null : (last.kernelSkipped ?? null),
+  };
+}
+
+/** A run's divergence in words: `diverged at step 12 (loss NaN)`. */
+export function divergedText(d: { readonly step: number; readonly loss: string }): string {
+  return `diverged at step ${d.step} (loss ${d.loss})`;
 }
 
 function finite(values: readonly (number | undefined)[]): number[] {
@@ -38,6 +84,10 @@ function finite(values: readonly (number | undefined)[]): number[] {
 /** Summarize a finished run; certificate and advice where they apply. */
 export function summarizeRun(outcome: RunOutcome, seconds: number, backend: string): RunSummary {
   const { spec, result, regimeCounts } = outcome;
+  // Over JSON (a worker's IPC, a results file) a NaN loss arrives as null.
+  const diverged = result.diverged
+    ? { step: result.diverged.step, loss: String(result.diverged.loss ?? Number.NaN) }
+    : null;
   const epochs = result.history.epochs;
   const trainLosses = finite(epochs.map((e) => e.train.loss));
   const testLosses = finite(epochs.map((e) => e.test?.loss));
@@ -86,13 +136,15 @@ export function summarizeRun(outcome: RunOutcome, seconds: number, backend: stri
     steps: result.position.step,
     seconds,
     backend,
-    finalTrainLoss: trainLosses.at(-1) ?? null,
+    finalTrainLoss: diverged ? null : (trainLosses.at(-1) ?? null),
     bestTrainLoss: trainLosses.length ? Math.min(...trainLosses) : null,
-    finalTestLoss: testLosses.at(-1) ?? null,
+    finalTestLoss: diverged ? null : (testLosses.at(-1) ?? null),
     bestTestLoss: testLosses.length ? Math.min(...testLosses) : null,
-    finalTestAccuracy: testAccuracy.at(-1) ?? null,
+    finalTestAccuracy: diverged ? null : (testAccuracy.at(-1) ?? null),
     bestTestAccuracy: testAccuracy.length ? Math.max(...testAccuracy) : null,
     regimeCounts,
+    diverged,
+    plstar: plstarSummary(records),
     certificate,
     deltaAdvice: clipping ? adviseDelta({ gamma, delta, steps, counts: regimeCounts }) : null,
   };
@@ -117,8 +169,8 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
 
 /** The results table of a comparison. */
 export function resultsTable(runs: readonly RunSummary[]): string {
-  const hasTest = runs.some((r) => r.finalTestLoss !== null);
-  const hasAccuracy = runs.some((r) => r.finalTestAccuracy !== null);
+  const hasTest = runs.some((r) => r.finalTestLoss !== null || r.bestTestLoss !== null);
+  const hasAccuracy = runs.some((r) => r.finalTestAccuracy !== null || r.bestTestAccuracy !== null);
   const header = [
     'optimizer',
     'final train loss',
@@ -131,7 +183,7 @@ export function resultsTable(runs: readonly RunSummary[]): string {
   ];
   const rows = runs.map((r) => [
     r.label,
-    cell(r.finalTrainLoss),
+    r.diverged ? divergedText(r.diverged) : cell(r.finalTrainLoss),
     cell(r.bestTrainLoss),
     ...(hasTest ? [cell(r.finalTestLoss), cell(r.bestTestLoss)] : []),
     ...(hasAccuracy ? [cell(r.finalTestAccuracy, 3)] : []),
@@ -146,6 +198,13 @@ export function resultsTable(runs: readonly RunSummary[]): string {
 export function insightLines(runs: readonly RunSummary[]): string[] {
   const lines: string[] = [];
   for (const r of runs) {
+    if (r.diverged) {
+      lines.push(
+        `${r.label}: ${divergedText(r.diverged)}; the run stopped there, and its final losses are not reported (the last finite value is not a result)`,
+      );
+    }
+  }
+  for (const r of runs) {
     if (r.certificate) {
       lines.push(
         `${r.label}: convergence certificate ${r.certificate.held ? 'HOLDS' : 'is VIOLATED'}`,
@@ -157,5 +216,29 @@ export function insightLines(runs: readonly RunSummary[]): string[] {
     }
     if (r.deltaAdvice) lines.push(`${r.label}: ${r.deltaAdvice.message}`);
   }
+  return lines;
+}
+
+/**
+ * mu_t of every analyzed run under its own loss (the convention named once), the kernel bound
+ * where it applies, and, where it does not, plstar's reason in one line.
+ */
+export function plstarLines(runs: readonly RunSummary[]): string[] {
+  const analyzed = runs.filter((r) => r.plstar !== null);
+  if (analyzed.length === 0) return [];
+  const conventions = [...new Set(analyzed.map((r) => r.plstar!.lossConvention))];
+  const lines = [
+    `PL* along the runs, mu_t = ||grad L||^2 / 2L measured under the loss: ${conventions.join(' / ')}`,
+  ];
+  const mu = (x: number | null) => (x === null ? 'undefined (L = 0)' : cell(x));
+  for (const r of analyzed) {
+    const p = r.plstar!;
+    lines.push(
+      `  ${r.label}: mu_t ${mu(p.muFirst)} at step ${p.firstStep} -> ${mu(p.muLast)} at step ${p.lastStep}` +
+        (p.kernelMuLast !== null ? `; tangent-kernel bound ${cell(p.kernelMuLast)}` : ''),
+    );
+  }
+  const reasons = [...new Set(analyzed.map((r) => r.plstar!.kernelSkipped).filter((s) => s))];
+  lines.push(...(reasons as string[]));
   return lines;
 }

@@ -40,7 +40,7 @@ describe('deltaclip (built CLI as a real process)', () => {
       ],
       [
         ['compare', '--dataset', 'mnist'],
-        /^deltaclip: Dataset 'mnist' is read from files: pass the folder that holds them \(--data-dir <dir>\)/,
+        /^deltaclip: Could not find the mnist files\. Missing:\n {2}- training images: 'train-images-idx3-ubyte\.gz'/,
       ],
       [
         ['train', '--backend', 'tpu'],
@@ -49,7 +49,7 @@ describe('deltaclip (built CLI as a real process)', () => {
       [['train', '--backend', 'node-gpu', '--epochs', '1'], /^deltaclip: .*tfjs-node-gpu/],
       [
         ['reproduce', 'resnet-cifar10'],
-        /^deltaclip: resnet-cifar10 needs the cifar-10 files: pass --data-dir <folder>/,
+        /^deltaclip: Could not find the cifar-10 files\. Missing:[\s\S]*Looked in: '\/usr\/share\/datasets\/cifar-10'/,
       ],
       [
         ['reproduce', 'vae-fashion-mnist', '--data-dir', work],
@@ -287,6 +287,8 @@ describe('deltaclip (built CLI as a real process)', () => {
     );
     const bad = await run(['analyze', '--checkpoint', dir, '--model', 'mlp:hidden=8']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--model, --dataset and --loss do not apply with --checkpoint');
+    expect(bad.stderr).toBe(
+      'deltaclip: --model does not apply with --checkpoint (the checkpoint fixes the data, model and loss)\n',
+    );
   });
 });

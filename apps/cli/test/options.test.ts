@@ -137,7 +137,7 @@ describe('options: one schema for flags and config files, checked before anythin
     writeFileSync(config, JSON.stringify({ epoch: 5 }));
     expectUserError(
       await run(['train', '--config', config]),
-      `--config ${config}: unknown option 'epoch'. Did you mean 'epochs'? Options: dataset, data-dir, model, loss, epochs, batch-size, max-steps, schedule, analysis-every, kernel-samples, limit-train, limit-test, optimizer, out, overwrite, checkpoint-every, resume, backend, seed, json`,
+      `--config ${config}: unknown option 'epoch'. Did you mean 'epochs'? Options: dataset, data, target, drop, task, data-dir, model, loss, epochs, batch-size, max-steps, schedule, analysis-every, kernel-samples, limit-train, limit-test, optimizer, out, overwrite, checkpoint-every, resume, backend, seed, json`,
       'unknown key',
     );
     // Flag-only options are not config keys.

@@ -12,12 +12,32 @@ import { LossTaskMismatchError } from './loss-task-mismatch.js';
 import type { Objective } from './objective.js';
 import { createObjective, type LossSpec } from './objectives.js';
 
-/** A dataset by its catalog name (see `CATALOG` of @deltaclip/datasets), as JSON. */
+/**
+ * A dataset by its catalog name (see `CATALOG` of @deltaclip/datasets), or a user's own file or
+ * folder (`file`, Node only), as JSON: workers and resumed runs load it from the spec alone.
+ */
 export interface DatasetSpec {
-  /** `cars`, `penguins`, `spiral`, `surface-sine`, `teacher-student`, `fashion-mnist`, `cifar-10`, ... */
+  /**
+   * `cars`, `penguins`, `spiral`, `surface-sine`, `teacher-student`, `fashion-mnist`, `cifar-10`, ...
+   * With `file`, only a label for messages and reports (e.g. the file's base name).
+   */
   readonly name: string;
-  /** Folder of the files, for file datasets (MNIST, Fashion-MNIST, CIFAR; Node only). */
+  /**
+   * Folder of the files, for file datasets (MNIST, Fashion-MNIST, CIFAR; Node only). Without it
+   * the Node loader uses the datasets' search path ($DELTACLIP_DATA_DIR, /usr/share/datasets/<name>).
+   */
   readonly dir?: string;
+  /**
+   * A CSV, TSV or JSON (array of records) file, or a folder of IDX or CIFAR files, read by
+   * `loadDataPath` of @deltaclip/datasets/node (Node only). `name` is then just a label.
+   */
+  readonly file?: string;
+  /** With `file`: the target column (default: the last column that is not dropped). */
+  readonly target?: string;
+  /** With `file`: columns to ignore. */
+  readonly drop?: readonly string[];
+  /** With `file`: the task (default: inferred from the target, numeric -> regression). */
+  readonly task?: 'regression' | 'classification';
   /** Options of the generator (synthetic) or of the bundled loader (seed, missing, ...). */
   readonly options?: Readonly<Record<string, unknown>>;
   /** Fractions held out when the dataset has no split of its own (default validation 0, test 0.2). */
@@ -57,6 +77,11 @@ function limited(ds: Dataset | undefined, n: number | undefined): Dataset | unde
 
 /** Loads bundled and synthetic datasets (browsers and Node). */
 export const loadDataset: DatasetLoader = async (spec) => {
+  if (spec.file !== undefined) {
+    throw new RangeError(
+      `Dataset file '${spec.file}' needs the Node loader: use loadDatasetNode from @deltaclip/train/node`,
+    );
+  }
   const entry = CATALOG.find((e) => e.name === spec.name);
   if (entry === undefined) {
     throw new RangeError(

@@ -9,7 +9,7 @@ import { parseOptimizerSpec } from '../optimizer-names.js';
 import { integerAtLeast } from '../option-schemas.js';
 import type { Output } from '../output.js';
 import { insightLines, summarizeRun } from '../summary.js';
-import { runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
+import { dataLines, runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
 
 export const analyzeCommand: CommandDef = {
   name: 'analyze',
@@ -45,9 +45,12 @@ export async function analyze(argv: readonly string[], output: Output): Promise<
   let spec: RunSpec;
   let checkpoint: ReturnType<typeof readResumeState> | undefined;
   if (typeof values.checkpoint === 'string') {
-    if (values.model !== undefined || values.dataset !== 'cars' || values.loss !== undefined) {
+    const fixed = ['model', 'dataset', 'data', 'target', 'drop', 'task', 'loss'].filter(
+      (o) => values[o] !== undefined,
+    );
+    if (fixed.length > 0) {
       throw new UsageError(
-        '--model, --dataset and --loss do not apply with --checkpoint (the checkpoint fixes them)',
+        `${fixed.map((o) => `--${o}`).join(', ')} do${fixed.length === 1 ? 'es' : ''} not apply with --checkpoint (the checkpoint fixes the data, model and loss)`,
       );
     }
     const dir = values.checkpoint;
@@ -56,11 +59,12 @@ export async function analyze(argv: readonly string[], output: Output): Promise<
     );
     spec = checkpoint.spec;
   } else {
-    const { base } = await runBaseFromValues(values, {
+    const { base, data } = await runBaseFromValues(values, {
       epochs: 1,
       batchSize: 'full',
       analysisEvery: 0,
     });
+    for (const line of dataLines(data)) output.info(line);
     spec = { ...base, optimizer: parseOptimizerSpec('sgd:lr=1') };
   }
   const selected = await selectBackend(String(values.backend));

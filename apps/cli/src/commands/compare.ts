@@ -6,7 +6,7 @@ import { checkOptimizers, optimizerNameHint } from '../optimizer-checks.js';
 import { parseOptimizerSpec } from '../optimizer-names.js';
 import { checkOutDir, OVERWRITE_OPTION, outOption, WORKERS_OPTION } from '../out-dir.js';
 import type { Output } from '../output.js';
-import { runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
+import { type DataInfo, dataLines, runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
 
 /**
  * The main job's optimizers: for full-batch 0.5 * mean squared error on the standardized cars
@@ -16,6 +16,20 @@ import { runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
  */
 export const DEFAULT_OPTIMIZERS =
   'sgd:lr=2;adam:lr=0.01;gclip:lr=2,gamma=0.1;delta-gclip:lr=2,gamma=0.1,delta=0.2';
+
+/**
+ * The optimizer set for classification with softmax cross-entropy (mean over the batch), picked
+ * by a short experiment: CLASSIFICATION_DEFAULTS_NOTE says how.
+ */
+export const DEFAULT_CLASSIFICATION_OPTIMIZERS =
+  'sgd:lr=2;adam:lr=0.01;gclip:lr=2,gamma=0.1;delta-gclip:lr=2,gamma=0.1,delta=0.5';
+
+export const CLASSIFICATION_DEFAULTS_NOTE = ['Classification defaults (cross-entropy): TODO.'];
+
+/** The default optimizer set for the data's task (square loss on regression, cross-entropy on classes). */
+export function defaultOptimizers(data: DataInfo): string {
+  return data.numClasses !== undefined ? DEFAULT_CLASSIFICATION_OPTIMIZERS : DEFAULT_OPTIMIZERS;
+}
 
 export function parseOptimizerList(text: string): RunOptimizer[] {
   const specs = text
@@ -44,9 +58,7 @@ export const compareCommand: CommandDef = {
       name: 'optimizers',
       type: 'string',
       valueName: 'specs',
-      default: DEFAULT_OPTIMIZERS,
-      description:
-        "';'-separated optimizer specs name:key=value,... (names: sgd, momentum, adam, gclip, delta-gclip, delta-gclip-per-tensor, clipped-momentum, clipped-adam; keys: lr, gamma, delta, momentum, beta1, beta2, clipNorm, wd, label)",
+      description: `';'-separated optimizer specs name:key=value,... (names: sgd, momentum, adam, gclip, delta-gclip, delta-gclip-per-tensor, clipped-momentum, clipped-adam; keys: lr, gamma, delta, momentum, beta1, beta2, clipNorm, wd, label). Default for regression: '${DEFAULT_OPTIMIZERS}'; for classification: '${DEFAULT_CLASSIFICATION_OPTIMIZERS}'`,
     },
     WORKERS_OPTION,
     outOption('report folder, new or empty (default: runs/compare-<time>)'),
@@ -55,24 +67,31 @@ export const compareCommand: CommandDef = {
   notes: [
     'With no options it trains a 1024-wide NTK MLP on the bundled cars data (full-batch square loss, the',
     "theory's setting) with SGD, Adam, GClip and δ-GClip for 400 steps, with PL* analysis every 20 steps.",
+    'Your own data: --data my.csv (CSV, TSV, JSON records, or an IDX/CIFAR folder), --target COL (default: the',
+    'last column), --drop COL,...; the task is inferred from the target (numeric -> regression) and printed.',
+    ...CLASSIFICATION_DEFAULTS_NOTE,
   ],
   examples: [
     'deltaclip compare',
     "deltaclip compare --optimizers 'sgd:lr=0.1;delta-gclip:lr=1,gamma=0.5,delta=0.01' --epochs 200",
     'deltaclip compare --dataset penguins --batch-size 32 --epochs 30 --json > results.json',
     'deltaclip compare --dataset spiral --model mlp:hidden=256x256 --workers 2 --out runs/spiral',
+    'deltaclip compare --data my.csv --target species --drop id --batch-size 32 --epochs 30',
   ],
 };
 
 export async function compare(argv: readonly string[], output: Output): Promise<void> {
   const { values } = parseCommand(compareCommand, argv);
-  const optimizers = parseOptimizerList(String(values.optimizers));
-  checkOptimizers(optimizers, '--optimizers');
+  const given =
+    typeof values.optimizers === 'string' ? parseOptimizerList(values.optimizers) : undefined;
+  if (given) checkOptimizers(given, '--optimizers');
   const { base, data } = await runBaseFromValues(values, {
     epochs: 400,
     batchSize: 'full',
     analysisEvery: 20,
   });
+  for (const line of dataLines(data)) output.info(line);
+  const optimizers = given ?? parseOptimizerList(defaultOptimizers(data));
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const out = typeof values.out === 'string' ? values.out : join('runs', `compare-${stamp}`);
   checkOutDir(out, { overwrite: values.overwrite === true });
@@ -85,6 +104,7 @@ export async function compare(argv: readonly string[], output: Output): Promise<
       backend: String(values.backend),
       ...(values.workers !== undefined ? { workers: Number(values.workers) } : {}),
       out,
+      ...(data.file ? { settings: { data: data.file } } : {}),
     },
     output,
   );

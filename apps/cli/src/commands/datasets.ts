@@ -4,6 +4,7 @@ import { type CommandDef, parseCommand, UsageError } from '../args.js';
 import type { Output } from '../output.js';
 import { didYouMean } from '../suggest.js';
 import { textTable } from '../summary.js';
+import { DATA_FILE_OPTIONS, datasetSpecFromValues, describeData } from '../task-options.js';
 
 export const datasetsCommand: CommandDef = {
   name: 'datasets',
@@ -15,13 +16,19 @@ export const datasetsCommand: CommandDef = {
       name: 'data-dir',
       type: 'string',
       valueName: 'dir',
-      description: 'folder with the files of mnist, fashion-mnist, cifar-10, cifar-100',
+      description:
+        'folder with the files of mnist, fashion-mnist, cifar-10, cifar-100 (default: $DELTACLIP_DATA_DIR, then /usr/share/datasets/<name>)',
     },
+    ...DATA_FILE_OPTIONS.map((o) =>
+      o.name === 'data' ? { ...o, description: `describe ${o.description}` } : o,
+    ),
   ],
   examples: [
     'deltaclip datasets',
     'deltaclip datasets cars',
     'deltaclip datasets cifar-10 --data-dir ~/data/cifar',
+    'deltaclip datasets fashion-mnist   # Debian: apt-get install dataset-fashion-mnist',
+    'deltaclip datasets --data my.csv --target species --drop id',
     'deltaclip datasets --json',
   ],
 };
@@ -31,6 +38,14 @@ export async function datasets(argv: readonly string[], output: Output): Promise
   if (positionals.length > 1)
     throw new UsageError(`datasets takes one dataset name (got ${positionals.join(' ')})`);
   const name = positionals[0];
+  if (typeof values.data === 'string') {
+    if (name !== undefined) {
+      throw new UsageError(
+        `datasets takes a dataset name or --data <path>, not both (got ${name} and --data ${values.data})`,
+      );
+    }
+    return describeFile(values, output);
+  }
   if (name === undefined) {
     if (output.json) output.result(CATALOG);
     else {
@@ -84,6 +99,37 @@ export async function datasets(argv: readonly string[], output: Output): Promise
     ...(m.preprocessing ? [`preprocessing: ${String(m.preprocessing)}`] : []),
     `source: ${entry.source}`,
     `licence: ${entry.licence}`,
+  ];
+  output.text(lines.join('\n'));
+}
+
+/** `datasets --data PATH`: what would be trained on, laid out like a catalog entry. */
+async function describeFile(
+  values: Parameters<typeof datasetSpecFromValues>[0],
+  output: Output,
+): Promise<void> {
+  const spec = datasetSpecFromValues(values);
+  const info = await describeData(spec);
+  const f = info.file!;
+  if (output.json) {
+    output.result({
+      ...f,
+      featureShape: info.featureShape,
+      numClasses: info.numClasses ?? null,
+    });
+    return;
+  }
+  const lines = [
+    `${f.path} (${f.format} ${f.format === 'idx' || f.format === 'cifar' ? 'folder' : 'file'}, ${f.task} of '${f.target}', ${f.taskInferred ? 'inferred from the target; --task overrides' : 'set by --task'})`,
+    '',
+    `splits: ${Object.entries(f.splits)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}`,
+    `features: shape [${info.featureShape.join(', ')}] — ${f.features.join(', ')}`,
+    `target: ${f.task === 'classification' ? `${f.classes?.length ?? info.numClasses} classes${f.classes ? ` — ${f.classes.join(', ')}` : ''}` : `'${f.target}' (numeric)`}`,
+    ...(f.dropped.length ? [`dropped: ${f.dropped.join(', ')}`] : []),
+    'preprocessing:',
+    ...f.notes.map((n) => `  ${n}`),
   ];
   output.text(lines.join('\n'));
 }

@@ -24,7 +24,7 @@ import { parseOptimizerList } from './compare.js';
 export const reproduceCommand: CommandDef = {
   name: 'reproduce',
   summary:
-    "Run one of the paper's experiments with its hyperparameters (--full) or a scaled-down default that finishes on a laptop: theory (full-batch square loss on a wide network, with the convergence certificate), resnet-cifar10, vae-fashion-mnist, vit-cifar10. Real datasets come from --data-dir; nothing is downloaded.",
+    "Run one of the paper's experiments with its hyperparameters (--full) or a scaled-down default that finishes on a laptop: theory (full-batch square loss on a wide network, with the convergence certificate), resnet-cifar10, vae-fashion-mnist, vit-cifar10. Real datasets come from --data-dir, else from $DELTACLIP_DATA_DIR or /usr/share/datasets/<name> (Debian's dataset-fashion-mnist installs there); nothing is downloaded.",
   positionals: [
     {
       name: 'experiment',
@@ -37,7 +37,7 @@ export const reproduceCommand: CommandDef = {
       type: 'string',
       valueName: 'dir',
       description:
-        'folder with the dataset files (CIFAR-10 binary batches, Fashion-MNIST IDX files)',
+        'folder with the dataset files (CIFAR-10 binary batches, Fashion-MNIST IDX files); default: $DELTACLIP_DATA_DIR, then /usr/share/datasets/<name>',
     },
     {
       name: 'full',
@@ -65,6 +65,7 @@ export const reproduceCommand: CommandDef = {
   examples: [
     'deltaclip reproduce',
     'deltaclip reproduce theory',
+    "deltaclip reproduce vae-fashion-mnist   # finds Debian's /usr/share/datasets/fashion-mnist",
     'deltaclip reproduce vae-fashion-mnist --data-dir ~/data/fashion-mnist',
     'deltaclip reproduce resnet-cifar10 --data-dir ~/data/cifar-10-batches-bin --epochs 2 --limit-train 1024',
     'deltaclip reproduce resnet-cifar10 --data-dir ~/data/cifar --full --workers 1',
@@ -80,7 +81,11 @@ function listExperiments(output: Output): void {
   output.text(
     textTable(
       ['experiment', 'data', 'what'],
-      experiments.map((e) => [e.name, e.needsData ? '--data-dir' : 'built in', e.title]),
+      experiments.map((e) => [
+        e.name,
+        e.needsData ? 'files (--data-dir or the search path)' : 'built in',
+        e.title,
+      ]),
     ),
   );
   output.text(
@@ -98,11 +103,8 @@ export async function reproduce(argv: readonly string[], output: Output): Promis
       `Unknown experiment '${name}'.${didYouMean(name, Object.keys(EXPERIMENTS))} Experiments: ${Object.keys(EXPERIMENTS).join(', ')}`,
     );
   }
-  if (experiment.needsData && typeof values['data-dir'] !== 'string') {
-    throw new UsageError(
-      `${name} needs the ${experiment.paper.base.task.dataset.name} files: pass --data-dir <folder> (nothing is downloaded; 'deltaclip datasets ${experiment.paper.base.task.dataset.name}' says which files and where to get them)`,
-    );
-  }
+  // Without --data-dir the files are looked for on the datasets' search path; where they are not
+  // found, loading says so (DatasetNotFoundError: which files, every folder searched, where to get them).
   const plan = values.full ? experiment.paper : experiment.laptop;
   const dataset = {
     ...plan.base.task.dataset,

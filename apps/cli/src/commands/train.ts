@@ -33,10 +33,15 @@ import {
 import type { Output } from '../output.js';
 import { createProgress } from '../progress.js';
 import { resumeRequest } from '../resume-request.js';
-import { insightLines, resultsTable, summarizeRun } from '../summary.js';
-import { runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
+import { insightLines, plstarLines, resultsTable, summarizeRun } from '../summary.js';
+import { dataLines, runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
+import { DEFAULT_CLASSIFICATION_OPTIMIZERS } from './compare.js';
 
+/** δ-GClip from compare's default set for the task (see DEFAULT_OPTIMIZERS and its classification twin). */
 export const DEFAULT_OPTIMIZER = 'delta-gclip:lr=2,gamma=0.1,delta=0.2';
+export const DEFAULT_CLASSIFICATION_OPTIMIZER = DEFAULT_CLASSIFICATION_OPTIMIZERS.split(';').find(
+  (s) => s.startsWith('delta-gclip:'),
+)!;
 
 export const trainCommand: CommandDef = {
   name: 'train',
@@ -48,8 +53,7 @@ export const trainCommand: CommandDef = {
       name: 'optimizer',
       type: 'string',
       valueName: 'spec',
-      default: DEFAULT_OPTIMIZER,
-      description: "optimizer spec name:key=value,... (see 'deltaclip compare --help')",
+      description: `optimizer spec name:key=value,... (see 'deltaclip compare --help'; default: '${DEFAULT_OPTIMIZER}' for regression, '${DEFAULT_CLASSIFICATION_OPTIMIZER}' for classification)`,
     },
     outOption('run folder, new or empty: checkpoints/ and run.jsonl (default: runs/train-<time>)'),
     OVERWRITE_OPTION,
@@ -162,19 +166,30 @@ export async function train(argv: readonly string[], output: Output): Promise<vo
       `Resuming ${describeOptimizer(spec.optimizer)} from ${state.checkpoint} at step ${position.step} (epoch ${position.epoch}, batch ${position.batch}), until ${until}.`,
     );
   } else {
-    const { base } = await runBaseFromValues(values, {
+    const parseOptimizer = (text: string): RunOptimizer => {
+      try {
+        return parseOptimizerSpec(text);
+      } catch (error) {
+        throw new UsageError(
+          `--optimizer: ${(error as Error).message}${optimizerNameHint(text, (error as Error).message)}`,
+        );
+      }
+    };
+    // A given spec is checked before the data is read; the default depends on the data's task.
+    const given =
+      typeof values.optimizer === 'string' ? parseOptimizer(values.optimizer) : undefined;
+    if (given) checkOptimizers([given], '--optimizer');
+    const { base, data } = await runBaseFromValues(values, {
       epochs: 300,
       batchSize: 'full',
       analysisEvery: 0,
     });
-    let optimizer: RunOptimizer;
-    try {
-      optimizer = parseOptimizerSpec(String(values.optimizer));
-    } catch (error) {
-      throw new UsageError(
-        `--optimizer: ${(error as Error).message}${optimizerNameHint(String(values.optimizer), (error as Error).message)}`,
+    for (const line of dataLines(data)) output.info(line);
+    const optimizer =
+      given ??
+      parseOptimizer(
+        data.numClasses !== undefined ? DEFAULT_CLASSIFICATION_OPTIMIZER : DEFAULT_OPTIMIZER,
       );
-    }
     checkOptimizers([optimizer], '--optimizer');
     spec = { ...base, optimizer };
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
@@ -301,7 +316,7 @@ export async function train(argv: readonly string[], output: Output): Promise<vo
     return;
   }
   output.text(resultsTable([summary]));
-  for (const line of insightLines([summary])) output.text(line);
+  for (const line of [...plstarLines([summary]), ...insightLines([summary])]) output.text(line);
   output.text(`\nRun folder: ${runDir} (checkpoints/, run.jsonl)`);
   if (next !== undefined) output.text(next);
 }

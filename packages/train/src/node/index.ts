@@ -11,6 +11,6 @@ export {
 } from './checkpoint.js';
 export { type CheckpointerOptions, checkpointer, collectTensors } from './checkpointer.js';
 export { jsonlLog } from './jsonl-log.js';
-export { loadDatasetNode } from './loader.js';
+export { dataPathOptions, loadDatasetNode } from './loader.js';
 export { ResumeMismatchError, readResumeState, resumeSpec } from './resume.js';
 export { acquireRunLock, LOCK_FILE, type RunLock, RunLockedError } from './run-lock.js';
