@@ -94,7 +94,7 @@ describe('wide two-layer ReLU network trained with δ-GClip', () => {
     const inputs = monitor.certificateInputs();
     const summary = monitor.summary();
 
-    expect(inputs.muSource).toBe('tangent-kernel');
+    expect(inputs.muSource).toBe('kernel-full');
     expect(summary.observations).toBe(STEPS / EVERY + 1);
     // The theory's inequality at the same point, at every observation.
     for (const r of monitor.records()) {
