@@ -266,7 +266,7 @@ describe('certify', () => {
     expect(c.reasons).toHaveLength(2);
     expect(c.reasons[1]).toBe('ball radius R = 25300 is 12650x the distance travelled 2 (> 100x)');
     expect(c.sentence).toBe(
-      'guarantees L <= 0.99799 L_0 after 20 steps; achieved 0.003171 L_0 (tightness 0.0003504, ball radius 12650x the distance travelled: vacuous)',
+      'guarantees L <= 0.99799 L_0 after 20 steps; achieved 0.003171 L_0 (tightness 3.504e-4, ball radius 12650x the distance travelled: vacuous)',
     );
     // The a-priori rate 1 - 0.1 * 0.5 * 0.001 = 0.99995 is printed as such, never as "rate 1".
     expect(c.checks[2]!.detail).toContain('(rate 0.99995,');
