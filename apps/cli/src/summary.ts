@@ -126,6 +126,12 @@ export function summarizeRun(outcome: RunOutcome, seconds: number, backend: stri
         distances: inputs.distances,
         muTrajectory: inputs.muTrajectory,
         lossConvention: inputs.lossConvention,
+        // Where mu comes from (kernel-full, kernel-subset or trajectory) sets the verdict's level.
+        ...(inputs.muSource === null ? {} : { muSource: inputs.muSource }),
+        muPoints: inputs.muPoints,
+        kernelSamples: inputs.kernelSamples,
+        totalSamples: inputs.totalSamples,
+        betaPoints: inputs.betaPoints,
       });
     }
   }

@@ -75,10 +75,17 @@ const certificate = certify({
   steps,
   distances: measured.distances,
   muTrajectory: measured.muTrajectory,
+  muSource: measured.muSource,
+  muPoints: measured.muPoints,
+  kernelSamples: measured.kernelSamples,
+  totalSamples: measured.totalSamples,
+  betaPoints: measured.betaPoints,
+  lossConvention: measured.lossConvention,
 });
-console.log(
-  `\ncertificate ${certificate.held ? 'HOLDS' : 'VIOLATED'} (mu from the ${measured.muSource})`,
-);
+console.log(`\ncertificate: ${certificate.verdict} (mu source ${certificate.muSource})`);
+console.log(`  ${certificate.sentence}`);
+console.log(`  ${certificate.constants.muNote}`);
+console.log(`  ${certificate.constants.betaNote}`);
 for (const check of certificate.checks) {
   console.log(`  ${check.held ? 'held    ' : 'VIOLATED'} ${check.name}: ${check.detail}`);
 }

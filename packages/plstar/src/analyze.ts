@@ -55,8 +55,10 @@ export interface PlStarAnalysisOptions {
   /** Differentiate with respect to these (default `model.variables`). */
   readonly variables?: readonly tf.Variable[];
   /**
-   * Tangent-kernel samples: a count (the first n) or indices; 0 skips it. Default min(N, 32) with
-   * a square loss; ignored (the kernel is skipped) without one.
+   * Tangent-kernel samples: `'all'` (every training sample: mu is then a true PL* value at each
+   * analysis point, `kernel-full`), a count (the first n) or indices; 0 skips it. Default
+   * min(N, 32) with a square loss; ignored (the kernel is skipped) without one. See
+   * `kernelAnalysisCost` / `chooseKernelSamples` for what 'all' costs.
    */
   readonly tangentKernelSamples?: SampleSelection;
   /** Power iterations for beta (one Hessian-vector product each); 0 skips it. Default 10. */
@@ -75,6 +77,8 @@ export interface KernelRecord {
   readonly size: number;
   /** Whether the kernel covers every sample of the loss (then impliedMu <= mu_t here). */
   readonly coversAllSamples: boolean;
+  /** The number of samples of the loss (absent in records stored by older versions). */
+  readonly totalSamples?: number;
   readonly lambdaMin: number;
   readonly lambdaMax: number;
   readonly conditionNumber: number | null;
@@ -256,6 +260,7 @@ export async function runAnalysis(
       samples: kernel.samples.length,
       size: kernel.size,
       coversAllSamples: kernel.samples.length === a.numSamples,
+      totalSamples: a.numSamples,
       lambdaMin,
       lambdaMax,
       conditionNumber: finiteOrNull(conditionNumber),

@@ -3,7 +3,8 @@
  *
  * Measure: {@link trajectoryMu} (mu_t = ||grad L||^2 / 2L), {@link tangentKernel} (K = J J^T and its
  * spectrum), {@link topHessianEigenvalue} (beta from Hessian-vector products), {@link WeightSnapshot}
- * (||w_t - w_0||). Judge: {@link certify} and {@link adviseDelta}. Run: {@link analyzePlStar} at
+ * (||w_t - w_0||). Judge: {@link certify} / {@link certifyRun} (verdict `fails`, `vacuous` or
+ * `informative`) and {@link adviseDelta}; cost a kernel-full analysis with {@link chooseKernelSamples}. Run: {@link analyzePlStar} at
  * given weights, {@link createPlStarMonitor} along training.
  */
 
@@ -21,11 +22,31 @@ export {
 export {
   type Certificate,
   type CertificateCheck,
+  type CertificateConstants,
   type CertificateInput,
+  type CertificateSummary,
+  type CertifiedMethod,
   type CheckName,
   certify,
+  describeBeta,
+  describeMu,
+  type Envelope,
+  fmtFromLog,
+  MU_SOURCES,
+  type MuSource,
   type StepLike,
+  summarizeCertificate,
+  VACUOUS_RADIUS_RATIO,
+  VACUOUS_TIGHTNESS,
+  type Verdict,
 } from './certificate.js';
+export {
+  type Coverage,
+  certificateCoverage,
+  certifyRun,
+  type NotCovered,
+  type OptimizerDescription,
+} from './coverage.js';
 export {
   adviseDelta,
   type DeltaAdvice,
@@ -39,6 +60,7 @@ export {
   MonitorDisposedError,
   SecondOrderUnsupportedError,
 } from './errors.js';
+export { fmt as formatNumber } from './format.js';
 export { gramMatrix } from './gram.js';
 export { type TopEigenvalue, type TopEigenvalueOptions, topHessianEigenvalue } from './hessian.js';
 export {
@@ -50,6 +72,15 @@ export {
   hessianVectorProduct,
 } from './hvp.js';
 export { type JacobianOptions, type JacobianRows, jacobianRows } from './jacobian.js';
+export {
+  chooseKernelSamples,
+  KERNEL_COST_DEFAULTS,
+  type KernelChoice,
+  type KernelChoiceInput,
+  type KernelCost,
+  type KernelCostInput,
+  kernelAnalysisCost,
+} from './kernel-cost.js';
 export type { LossFn, PlStarModel } from './model.js';
 export {
   certificateInputsFromRecords,

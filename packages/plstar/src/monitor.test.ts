@@ -78,7 +78,7 @@ describe('createPlStarMonitor', () => {
       { step: 0, loss: r0!.loss },
       { step: 4, loss: r4!.loss },
     ]);
-    expect(inputs.muSource).toBe('tangent-kernel');
+    expect(inputs.muSource).toBe('kernel-full');
     expect(inputs.mu).toBe(Math.min(r0!.kernel!.impliedMu, r4!.kernel!.impliedMu));
     expect(inputs.beta).toBe(Math.max(r0!.hessian!.beta, r4!.hessian!.beta));
 

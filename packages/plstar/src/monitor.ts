@@ -7,6 +7,7 @@ import {
   resolveAnalysis,
   runAnalysis,
 } from './analyze.js';
+import { describeMu, type MuSource } from './certificate.js';
 import { WeightSnapshot } from './distance.js';
 import { ConcurrentObservationError, MonitorDisposedError } from './errors.js';
 import type { DistancePoint, LossPoint, MuPoint } from './points.js';
@@ -48,13 +49,23 @@ export interface MonitorCertificateInputs {
   readonly distances: DistancePoint[];
   readonly muTrajectory: MuPoint[];
   /**
-   * min over observations of the kernel's implied mu where it covered all samples (a lower bound
-   * of mu_t at each point), else of mu_t; null before any observation.
+   * The smallest kernel-implied mu 2c lambda_min(K) over the observations whose kernel covered
+   * every sample (`kernel-full`), else over the subset kernels (`kernel-subset`, optimistic), else
+   * the smallest mu_t (`trajectory`, descriptive); null before any observation.
    */
   readonly mu: number | null;
-  readonly muSource: 'tangent-kernel' | 'trajectory' | null;
+  readonly muSource: MuSource | null;
+  /** How many observations `mu` is the minimum over. */
+  readonly muPoints: number;
+  /** Samples of the kernels behind `mu` (null for `trajectory`), and of the loss (null if unknown). */
+  readonly kernelSamples: number | null;
+  readonly totalSamples: number | null;
+  /** What mu is worth, in words (null before any observation). */
+  readonly muNote: string | null;
   /** max over observations of the Hessian's top eigenvalue magnitude; null without any. */
   readonly beta: number | null;
+  /** At how many observations beta was measured. */
+  readonly betaPoints: number;
   /** The loss these numbers were measured under (null for records that do not say). */
   readonly lossConvention: string | null;
 }
@@ -83,19 +94,36 @@ function maxOrNull(values: readonly (number | null)[]): number | null {
 
 /**
  * The certificate's measured inputs from PL* records (a monitor's, or ones stored in a run's
- * history): losses, distances and mu_t at the observed steps; mu as the smallest kernel-implied
- * mu where the kernel covered every sample (else the smallest mu_t); beta as the largest |lambda|
- * of the Hessian.
+ * history): losses, distances and mu_t at the observed steps; mu and its source (see
+ * {@link MonitorCertificateInputs.mu}); beta as the largest |lambda| of the Hessian.
  */
 export function certificateInputsFromRecords(
   records: readonly PlStarRecord[],
 ): MonitorCertificateInputs {
   const withStep = records.filter((r): r is PlStarRecord & { step: number } => r.step !== null);
-  const full = withStep
-    .map((r) => (r.kernel?.coversAllSamples ? r.kernel.impliedMu : null))
-    .filter((m): m is number => m !== null);
+  const kernels = withStep
+    .map((r) => r.kernel)
+    .filter((k): k is NonNullable<PlStarRecord['kernel']> => k !== null);
+  const full = kernels.filter((k) => k.coversAllSamples);
+  const used = full.length > 0 ? full : kernels;
   const traj = withStep.map((r) => r.mu).filter((m): m is number => m !== null);
-  const muSource = full.length > 0 ? 'tangent-kernel' : traj.length > 0 ? 'trajectory' : null;
+  const muSource: MuSource | null =
+    full.length > 0
+      ? 'kernel-full'
+      : kernels.length > 0
+        ? 'kernel-subset'
+        : traj.length > 0
+          ? 'trajectory'
+          : null;
+  const betas = withStep
+    .map((r) => r.hessian?.beta ?? null)
+    .filter((b): b is number => b !== null && Number.isFinite(b));
+  const muPoints = muSource === 'trajectory' ? traj.length : used.length;
+  const kernelSamples =
+    muSource === 'trajectory' || used.length === 0 ? null : Math.min(...used.map((k) => k.samples));
+  const totalSamples =
+    used.find((k) => typeof k.totalSamples === 'number')?.totalSamples ??
+    (full.length > 0 ? full[0]!.samples : null);
   return {
     losses: withStep.map((r) => ({ step: r.step, loss: r.loss })),
     distances: withStep
@@ -103,13 +131,19 @@ export function certificateInputsFromRecords(
       .map((r) => ({ step: r.step, distance: r.distanceFromInit! })),
     muTrajectory: withStep.map((r) => ({ step: r.step, mu: r.mu })),
     mu:
-      muSource === 'tangent-kernel'
-        ? Math.min(...full)
+      muSource === null
+        ? null
         : muSource === 'trajectory'
           ? Math.min(...traj)
-          : null,
+          : Math.min(...used.map((k) => k.impliedMu)),
     muSource,
-    beta: maxOrNull(withStep.map((r) => r.hessian?.beta ?? null)),
+    muPoints,
+    kernelSamples,
+    totalSamples,
+    muNote:
+      muSource === null ? null : describeMu(muSource, { muPoints, kernelSamples, totalSamples }),
+    beta: betas.length === 0 ? null : Math.max(...betas),
+    betaPoints: betas.length,
     // Records stored by an older version carry no convention.
     lossConvention:
       withStep.find((r) => typeof r.lossConvention === 'string')?.lossConvention ?? null,

@@ -1,10 +1,10 @@
 import { InvalidOptionError, requireInteger } from '@deltaclip/utils';
 
 /**
- * Which samples an analysis uses: a count n (the first n samples) or explicit indices into the
- * batch of `numSamples` samples.
+ * Which samples an analysis uses: `'all'`, a count n (the first n samples) or explicit indices
+ * into the batch of `numSamples` samples.
  */
-export type SampleSelection = number | readonly number[];
+export type SampleSelection = 'all' | number | readonly number[];
 
 /** Resolve a selection to distinct indices in [0, numSamples). */
 export function resolveSamples(
@@ -12,6 +12,12 @@ export function resolveSamples(
   numSamples: number,
   name = 'samples',
 ): number[] {
+  if (selection === 'all') return Array.from({ length: numSamples }, (_, i) => i);
+  if (typeof selection === 'string') {
+    throw new InvalidOptionError(
+      `${name} must be 'all', a count or a list of indices (got ${JSON.stringify(selection)})`,
+    );
+  }
   if (typeof selection === 'number') {
     const n = requireInteger(name, selection, 1);
     if (n > numSamples) {

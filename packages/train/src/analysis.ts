@@ -10,8 +10,11 @@ import type { Task } from './task.js';
 export interface AnalysisSpec {
   /** Analyze every this many steps (and at step 0). */
   readonly every: number;
-  /** Samples of the tangent kernel (default min(train size, 32); 0 skips it). */
-  readonly tangentKernelSamples?: number;
+  /**
+   * Samples of the tangent kernel: 'all' (plstar's kernel-full mu), a count (default
+   * min(train size, 32)), or 0 to skip it.
+   */
+  readonly tangentKernelSamples?: number | 'all';
   /** Power iterations for the Hessian's top eigenvalue (default 10; 0 skips it). */
   readonly hessianIterations?: number;
 }

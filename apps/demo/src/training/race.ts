@@ -377,6 +377,9 @@ export class Race {
         distances: inputs.distances,
         muTrajectory: inputs.muTrajectory,
         lossConvention: inputs.lossConvention,
+        ...(inputs.muSource === null ? {} : { muSource: inputs.muSource }),
+        muPoints: inputs.muPoints,
+        betaPoints: r.betas.length,
       });
       const advice = adviseDelta({ gamma: p.gamma, delta, steps: r.steps });
       result.push({

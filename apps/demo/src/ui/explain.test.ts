@@ -50,6 +50,7 @@ describe('explainAnalysis', () => {
       ['Step not too long for the curvature (η ≤ 1/β)', true],
       ['Every step size h_t in [ηδ, η]', true],
       ['Loss below the guaranteed decay (1 − ηδμ)^t L₀', true],
+      ['Loss below the decay its own steps guarantee (∏ (1 − 2h_sμ(1 − h_sβ/2)) L₀)', true],
       ['Weights stayed near their start (‖w_t − w₀‖ ≤ R)', true],
     ]);
     expect(x.basis).not.toContain('full-batch steps;');
@@ -59,7 +60,7 @@ describe('explainAnalysis', () => {
     const x = explainAnalysis(analysis('dgclip', 0.2, 0.999), 32, 320);
     expect(x.held).toBe(false);
     expect(x.headline).toBe(
-      'δ-GClip: the certificate does not hold at step 10 (1 of 4 conditions failed: loss below the guaranteed decay).',
+      'δ-GClip: the certificate does not hold at step 10 (2 of 5 conditions failed: loss below the guaranteed decay; loss below the decay its own steps guarantee).',
     );
     expect(x.basis).toContain('this run uses batches of 32 of 320 samples');
     expect(x.checks[2]!.detail).toMatch(/^L_t exceeds \(1 - eta\*delta\*mu\)\^t L_0/);

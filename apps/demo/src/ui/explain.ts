@@ -20,6 +20,8 @@ const CHECK_TITLES: Readonly<Record<CertificateCheck['name'], string>> = {
   'eta-below-inverse-beta': 'Step not too long for the curvature (η ≤ 1/β)',
   'step-sizes-in-range': 'Every step size h_t in [ηδ, η]',
   'loss-below-envelope': 'Loss below the guaranteed decay (1 − ηδμ)^t L₀',
+  'loss-below-a-posteriori-envelope':
+    'Loss below the decay its own steps guarantee (∏ (1 − 2h_sμ(1 − h_sβ/2)) L₀)',
   'iterates-in-ball': 'Weights stayed near their start (‖w_t − w₀‖ ≤ R)',
   'pl-star-along-run': 'PL* held with μ along the run (μ_t ≥ μ)',
 };
