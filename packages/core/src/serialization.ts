@@ -22,3 +22,14 @@ export function isCanonicalClassName(name: string): boolean {
   const entry = tf.serialization.SerializationMap.getMap().classNameMap[name];
   return entry !== undefined && (entry[0] as { className?: string }).className === name;
 }
+
+/**
+ * The className an optimizer class name loads as: `deltaclip.DeltaGClip` for the `DeltaGClip` of
+ * earlier versions, the name itself for any other (registered or not). Compare class names
+ * through this so that specs written with either spelling agree.
+ */
+export function canonicalClassName(name: string): string {
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[name];
+  const className = (entry?.[0] as { className?: unknown } | undefined)?.className;
+  return typeof className === 'string' ? className : name;
+}

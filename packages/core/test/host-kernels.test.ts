@@ -36,7 +36,9 @@ describe("core's own kernels on tfjs's cpu backend (no @deltaclip/backend)", () 
     const a = tf.tensor1d([1, 2, 3], 'int32');
     const b = tf.tensor1d([4, 5, 6], 'int32');
     expect(Array.from(selectByScalar(tf.scalar(true, 'bool'), a, b).dataSync())).toEqual([1, 2, 3]);
-    expect(Array.from(selectByScalar(tf.scalar(false, 'bool'), a, b).dataSync())).toEqual([4, 5, 6]);
+    expect(Array.from(selectByScalar(tf.scalar(false, 'bool'), a, b).dataSync())).toEqual([
+      4, 5, 6,
+    ]);
     tf.dispose([a, b]);
   });
 });

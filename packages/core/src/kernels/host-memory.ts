@@ -180,7 +180,11 @@ function registerHostKernels(): void {
  * the shared one if registered, else core's host-memory one when the active backend is tfjs's
  * cpu or wasm backend and every input is float32 (bool for flags), else undefined (use plain ops).
  */
-export function kernelFor(shared: string, host: string, inputs: readonly tf.Tensor[]): string | undefined {
+export function kernelFor(
+  shared: string,
+  host: string,
+  inputs: readonly tf.Tensor[],
+): string | undefined {
   const name = tf.getBackend();
   if (tf.getKernel(shared, name) !== undefined) return shared;
   const memoryOf = Object.hasOwn(MEMORY, name) ? MEMORY[name] : undefined;
