@@ -126,7 +126,7 @@ export const optimizerStep: Suite = {
       'Same four variables and gradients; median time of one step including the wait for its result.',
       'δ-GClip runs with its defaults (non-finite guard on, telemetry on). "with @deltaclip/backend"',
       'uses its fused kernels (wasm: SIMD); "core only, stock backend" is what a user with only',
-      "@deltaclip/core and tfjs's own backend gets (core's own one-pass kernels); \"plain ops\" is the",
+      '@deltaclip/core and tfjs\'s own backend gets (core\'s own one-pass kernels); "plain ops" is the',
       'same optimizer with no fused kernel at all (a backend neither package knows).',
       '',
       table(

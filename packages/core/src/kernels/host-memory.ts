@@ -82,7 +82,8 @@ const MEMORY: Record<string, (backend: unknown) => HostMemory | undefined> = {
     const wasm = b as Partial<WasmBackendLike>;
     return typeof wasm.typedArrayFromHeap === 'function' &&
       typeof wasm.makeOutput === 'function' &&
-      typeof wasm.incRef === 'function'
+      typeof wasm.incRef === 'function' &&
+      typeof (wasm as { disposeData?: unknown }).disposeData === 'function'
       ? wasmMemory(wasm as WasmBackendLike)
       : undefined;
   },
@@ -120,6 +121,28 @@ export const HOST_SELECT_BY_SCALAR = 'DeltaClipHostSelectByScalar';
 
 type Inputs<K extends string> = Record<K, tf.TensorInfo>;
 
+/**
+ * x + alpha * y on tfjs-backend-wasm through its own (SIMD) Multiply and Add kernels: exactly an
+ * SGD step's cost, which a JavaScript loop over the heap does not reach.
+ */
+function wasmAxpy(
+  x: tf.TensorInfo,
+  y: tf.TensorInfo,
+  alpha: tf.TensorInfo,
+  backend: unknown,
+): tf.TensorInfo {
+  const run = (name: string, inputs: tf.NamedTensorInfoMap): tf.TensorInfo =>
+    tf.getKernel(name, 'wasm')!.kernelFunc({
+      inputs,
+      attrs: {},
+      backend: backend as tf.KernelBackend,
+    }) as tf.TensorInfo;
+  const scaled = run(tf.Multiply, { a: y, b: alpha });
+  const out = run(tf.Add, { a: x, b: scaled });
+  (backend as { disposeData(id: tf.DataId): boolean }).disposeData(scaled.dataId);
+  return out;
+}
+
 function kernels(backendName: string, memoryOf: (b: unknown) => HostMemory): tf.KernelConfig[] {
   return [
     {
@@ -130,6 +153,7 @@ function kernels(backendName: string, memoryOf: (b: unknown) => HostMemory): tf.
         const memory = memoryOf(backend);
         // The guard is in host memory: reading it is no device sync.
         if (memory.view(guard)[0] !== 1) return memory.share(x);
+        if (backendName === 'wasm') return wasmAxpy(x, y, alpha, backend);
         const a = memory.view(alpha)[0]!;
         return memory.output(x.shape, (out) => {
           const xs = memory.view(x);
