@@ -28,25 +28,25 @@ const scaled =
 
 // With these settings ||g_0|| = 13.0 > gamma/delta = 5: δ-GClip floors, GClip clips, SGD does neither.
 const EXPECTED: Readonly<Record<string, { text: string; className: string; step: Step }>> = {
-  sgd: { text: 'sgd:lr=0.05', className: 'DeltaClipSGD', step: scaled(() => 0.05) },
+  sgd: { text: 'sgd:lr=0.05', className: 'deltaclip.SGD', step: scaled(() => 0.05) },
   gclip: {
     text: 'gclip:lr=0.1,gamma=1',
-    className: 'GClip',
+    className: 'deltaclip.GClip',
     step: scaled((g) => 0.1 * Math.min(1, 1 / norm(g.flat()))),
   },
   'delta-gclip': {
     text: 'delta-gclip:lr=0.1,gamma=1,delta=0.2',
-    className: 'DeltaGClip',
+    className: 'deltaclip.DeltaGClip',
     step: scaled((g) => 0.1 * Math.min(1, Math.max(0.2, 1 / norm(g.flat())))),
   },
   'delta-gclip-per-tensor': {
     text: 'delta-gclip-per-tensor:lr=0.1,gamma=1,delta=0.2',
-    className: 'DeltaGClipPerTensor',
+    className: 'deltaclip.DeltaGClipPerTensor',
     step: scaled((g, k) => 0.1 * Math.min(1, Math.max(0.2, 1 / norm(g[k]!)))),
   },
   momentum: {
     text: 'momentum:lr=0.02,momentum=0.8',
-    className: 'DeltaClipMomentum',
+    className: 'deltaclip.Momentum',
     step: (w, _t, s) => {
       const g = grad(w);
       const a = slot(s, 'a', g);
@@ -60,7 +60,7 @@ const EXPECTED: Readonly<Record<string, { text: string; className: string; step:
   },
   adam: {
     text: 'adam:lr=0.1,beta1=0.8,beta2=0.9,epsilon=1e-6',
-    className: 'DeltaClipAdam',
+    className: 'deltaclip.Adam',
     step: (w, t, s) => {
       const g = grad(w);
       const m = slot(s, 'm', g);
@@ -121,11 +121,11 @@ describe('CLI optimizer names', () => {
 
   it('clipped-momentum and clipped-adam are their base class with clipNorm 1', () => {
     expect(parseOptimizerSpec('clipped-momentum:lr=0.1')).toEqual({
-      className: 'DeltaClipMomentum',
+      className: 'deltaclip.Momentum',
       config: { clipNorm: 1, learningRate: 0.1 },
     });
     expect(parseOptimizerSpec('clipped-adam:lr=0.1,clipNorm=2,label=x')).toEqual({
-      className: 'DeltaClipAdam',
+      className: 'deltaclip.Adam',
       config: { clipNorm: 2, learningRate: 0.1 },
       label: 'x',
     });

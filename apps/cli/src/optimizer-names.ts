@@ -16,19 +16,22 @@ interface NameEntry {
 const SHARED = ['learningRate', 'weightDecay', 'decoupledWeightDecay', 'nonFinite'] as const;
 
 export const OPTIMIZER_NAMES_TABLE: Readonly<Record<string, NameEntry>> = {
-  sgd: { className: 'DeltaClipSGD', keys: [] },
-  momentum: { className: 'DeltaClipMomentum', keys: ['momentum', 'nesterov'] },
-  adam: { className: 'DeltaClipAdam', keys: ['beta1', 'beta2', 'epsilon'] },
-  gclip: { className: 'GClip', keys: ['gamma'] },
-  'delta-gclip': { className: 'DeltaGClip', keys: ['gamma', 'delta'] },
-  'delta-gclip-per-tensor': { className: 'DeltaGClipPerTensor', keys: ['gamma', 'delta'] },
+  sgd: { className: 'deltaclip.SGD', keys: [] },
+  momentum: { className: 'deltaclip.Momentum', keys: ['momentum', 'nesterov'] },
+  adam: { className: 'deltaclip.Adam', keys: ['beta1', 'beta2', 'epsilon'] },
+  gclip: { className: 'deltaclip.GClip', keys: ['gamma'] },
+  'delta-gclip': { className: 'deltaclip.DeltaGClip', keys: ['gamma', 'delta'] },
+  'delta-gclip-per-tensor': {
+    className: 'deltaclip.DeltaGClipPerTensor',
+    keys: ['gamma', 'delta'],
+  },
   'clipped-momentum': {
-    className: 'DeltaClipMomentum',
+    className: 'deltaclip.Momentum',
     keys: ['clipNorm', 'momentum', 'nesterov'],
     fixed: { clipNorm: 1 },
   },
   'clipped-adam': {
-    className: 'DeltaClipAdam',
+    className: 'deltaclip.Adam',
     keys: ['clipNorm', 'beta1', 'beta2', 'epsilon'],
     fixed: { clipNorm: 1 },
   },

@@ -8,7 +8,10 @@ const stored = {
     model: { kind: 'mlp', inputSize: 6, hidden: [256], outputSize: 1, seed: 0 },
     loss: { kind: 'square', reduction: 'mean', half: true },
   },
-  optimizer: { className: 'DeltaGClip', config: { learningRate: 0.1, gamma: 0.5, delta: 0.05 } },
+  optimizer: {
+    className: 'deltaclip.DeltaGClip',
+    config: { learningRate: 0.1, gamma: 0.5, delta: 0.05 },
+  },
   epochs: 4,
   batchSize: 32,
   seed: 0,

@@ -1,4 +1,4 @@
-import type { RegimeCounts } from '@deltaclip/core';
+import { canonicalClassName, type RegimeCounts } from '@deltaclip/core';
 import {
   adviseDelta,
   type Certificate,
@@ -93,7 +93,8 @@ export function summarizeRun(outcome: RunOutcome, seconds: number, backend: stri
   const testLosses = finite(epochs.map((e) => e.test?.loss));
   const testAccuracy = finite(epochs.map((e) => e.test?.accuracy));
   const o = spec.optimizer;
-  const clipping = o.className === 'DeltaGClipPerTensor' ? null : clippingOf(o);
+  const clipping =
+    canonicalClassName(o.className) === 'deltaclip.DeltaGClipPerTensor' ? null : clippingOf(o);
   const gamma = clipping?.gamma ?? 0;
   const delta = clipping?.delta ?? 0;
   const steps = result.history.steps
@@ -107,7 +108,7 @@ export function summarizeRun(outcome: RunOutcome, seconds: number, backend: stri
   let certificate: Certificate | null = null;
   const records = result.history.analysis as unknown as PlStarRecord[];
   if (
-    o.className === 'DeltaGClip' &&
+    canonicalClassName(o.className) === 'deltaclip.DeltaGClip' &&
     records.length > 0 &&
     spec.batchSize === 'full' &&
     !spec.schedule

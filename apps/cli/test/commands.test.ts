@@ -181,7 +181,7 @@ describe('deltaclip (built CLI as a real process)', () => {
         history: { steps: { step: number; loss: number }[] };
       }[];
     };
-    const dg = results.runs.find((x) => x.spec.optimizer.className === 'DeltaGClip')!;
+    const dg = results.runs.find((x) => x.spec.optimizer.className === 'deltaclip.DeltaGClip')!;
     const losses = dg.history.steps.map((s) => s.loss);
     // Geometric: every 50 steps the loss shrinks by a factor, and the log-loss falls ~linearly.
     for (let t = 50; t < losses.length; t += 50)

@@ -1,6 +1,14 @@
 import { registerCpuKernels } from '@deltaclip/backend/internal';
 import { registerWasmKernels } from '@deltaclip/backend-wasm';
 import { deltaGClip } from '@deltaclip/core';
+import {
+  GUARDED_AXPY,
+  HOST_GUARDED_AXPY,
+  HOST_SELECT_BY_SCALAR,
+  HOST_SUM_OF_SQUARES,
+  SELECT_BY_SCALAR,
+  SUM_OF_SQUARES,
+} from '@deltaclip/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -11,8 +19,23 @@ interface Row {
   params: number;
   sgdMs: number;
   deltaGClipMs: number;
+  deltaGClipCoreOnlyMs: number;
   deltaGClipFallbackMs: number;
 }
+
+/** Run `fn` with the named kernels of `backend` unregistered, then put them back. */
+function without(names: readonly string[], backend: string, fn: () => number): number {
+  const saved = names.map((n) => tf.getKernel(n, backend)).filter((k) => k !== undefined);
+  for (const k of saved) tf.unregisterKernel(k.kernelName, backend);
+  try {
+    return fn();
+  } finally {
+    for (const k of saved) tf.registerKernel(k);
+  }
+}
+
+const SHARED = [GUARDED_AXPY, SUM_OF_SQUARES, SELECT_BY_SCALAR];
+const HOST = [HOST_GUARDED_AXPY, HOST_SUM_OF_SQUARES, HOST_SELECT_BY_SCALAR];
 
 /** Time `reps` steps after a warm-up; every step waits for the result (dataSync of a variable). */
 function timeSteps(step: () => void, sync: () => void, reps: number): number {
@@ -50,19 +73,28 @@ async function measure(
   const sync = () => {
     vars[0]!.dataSync();
   };
-  const samples = { sgd: [] as number[], dg: [] as number[], fallback: [] as number[] };
+  const samples = {
+    sgd: [] as number[],
+    dg: [] as number[],
+    coreOnly: [] as number[],
+    fallback: [] as number[],
+  };
+  // Let core register its own host-memory kernels before any are taken away below.
+  without(SHARED, backend, () => timeSteps(() => dg.applyGradients(grads), sync, 1));
   // Interleave round by round so that machine noise hits all variants alike.
   for (let r = 0; r < rounds; r++) {
     samples.sgd.push(timeSteps(() => sgd.applyGradients(grads), sync, reps));
     samples.dg.push(timeSteps(() => dg.applyGradients(grads), sync, reps));
-    // The same optimizer without deltaclip's fused kernels (plain tfjs ops).
-    const saved = [
-      tf.getKernel('DeltaClipGuardedAxpy', backend),
-      tf.getKernel('DeltaClipSumOfSquares', backend),
-    ];
-    for (const k of saved) if (k) tf.unregisterKernel(k.kernelName, backend);
-    samples.fallback.push(timeSteps(() => dg.applyGradients(grads), sync, reps));
-    for (const k of saved) if (k) tf.registerKernel(k);
+    // Only @deltaclip/core on the stock backend: core's own host-memory kernels.
+    samples.coreOnly.push(
+      without(SHARED, backend, () => timeSteps(() => dg.applyGradients(grads), sync, reps)),
+    );
+    // No fused kernel at all (plain tfjs ops), as on a backend neither package knows.
+    samples.fallback.push(
+      without([...SHARED, ...HOST], backend, () =>
+        timeSteps(() => dg.applyGradients(grads), sync, reps),
+      ),
+    );
   }
   sgd.dispose();
   dg.dispose();
@@ -72,6 +104,7 @@ async function measure(
     params,
     sgdMs: median(samples.sgd),
     deltaGClipMs: median(samples.dg),
+    deltaGClipCoreOnlyMs: median(samples.coreOnly),
     deltaGClipFallbackMs: median(samples.fallback),
   };
 }
@@ -91,17 +124,21 @@ export const optimizerStep: Suite = {
     }
     return [
       'Same four variables and gradients; median time of one step including the wait for its result.',
-      'δ-GClip runs with its defaults (non-finite guard on, telemetry on). "without kernels" is the',
-      "same optimizer on plain tfjs ops, i.e. without @deltaclip/backend's fused kernels.",
+      'δ-GClip runs with its defaults (non-finite guard on, telemetry on). "with @deltaclip/backend"',
+      'uses its fused kernels (wasm: SIMD); "core only, stock backend" is what a user with only',
+      '@deltaclip/core and tfjs\'s own backend gets (core\'s own one-pass kernels); "plain ops" is the',
+      'same optimizer with no fused kernel at all (a backend neither package knows).',
       '',
       table(
         [
           'backend',
           'parameters',
           'sgd ms',
-          'δ-GClip ms',
+          'δ-GClip with @deltaclip/backend ms',
           'ratio',
-          'δ-GClip without kernels ms',
+          'δ-GClip core only, stock backend ms',
+          'ratio',
+          'δ-GClip plain ops ms',
           'ratio',
         ],
         rows.map((r) => [
@@ -110,6 +147,8 @@ export const optimizerStep: Suite = {
           fmt(r.sgdMs),
           fmt(r.deltaGClipMs),
           `${fmt(r.deltaGClipMs / r.sgdMs)}x`,
+          fmt(r.deltaGClipCoreOnlyMs),
+          `${fmt(r.deltaGClipCoreOnlyMs / r.sgdMs)}x`,
           fmt(r.deltaGClipFallbackMs),
           `${fmt(r.deltaGClipFallbackMs / r.sgdMs)}x`,
         ]),

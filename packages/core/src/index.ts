@@ -54,6 +54,7 @@ export {
   scheduleFromConfig,
   stepDecaySchedule,
 } from './schedules/schedules.js';
+export { canonicalClassName } from './serialization.js';
 export { addDecayedWeights } from './transforms/add-decayed-weights.js';
 export {
   applyIfFinite,

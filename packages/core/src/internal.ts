@@ -5,6 +5,12 @@
  * No semver promise: these follow the implementation.
  */
 export { GUARDED_AXPY, guardedAxpy } from './kernels/guarded-axpy.js';
+export {
+  HOST_GUARDED_AXPY,
+  HOST_SELECT_BY_SCALAR,
+  HOST_SUM_OF_SQUARES,
+  sumOfSquaresF64,
+} from './kernels/host-memory.js';
 export { SELECT_BY_SCALAR, selectByScalar } from './kernels/select-by-scalar.js';
 export { SUM_OF_SQUARES } from './kernels/sum-of-squares.js';
 export { resolveGradients, type VariableGradient } from './optimizer/gradients.js';

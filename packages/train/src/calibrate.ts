@@ -1,4 +1,4 @@
-import { globalNorm } from '@deltaclip/core';
+import { canonicalClassName, globalNorm } from '@deltaclip/core';
 import { topHessianEigenvalue } from '@deltaclip/plstar';
 import * as tf from '@tensorflow/tfjs-core';
 import { fullBatch } from './full-batch.js';
@@ -61,7 +61,7 @@ export function applyCalibration(
     config: {
       ...o.config,
       learningRate: c.learningRate,
-      ...(CLIPPING_CLASSES.includes(o.className) ? { gamma: c.gamma } : {}),
+      ...(CLIPPING_CLASSES.includes(canonicalClassName(o.className)) ? { gamma: c.gamma } : {}),
     },
   }));
 }

@@ -34,29 +34,29 @@ const paperSchedule: ScheduleConfig = {
 };
 
 const resnetOptimizers: RunOptimizer[] = [
-  { className: 'DeltaClipSGD', config: { learningRate: 1 } },
-  { className: 'DeltaGClip', config: { learningRate: 5, gamma: 0.25, delta: 1e-3 } },
+  { className: 'deltaclip.SGD', config: { learningRate: 1 } },
+  { className: 'deltaclip.DeltaGClip', config: { learningRate: 5, gamma: 0.25, delta: 1e-3 } },
   {
-    className: 'DeltaGClip',
+    className: 'deltaclip.DeltaGClip',
     config: { learningRate: 5, gamma: 0.25, delta: 1e-8 },
     label: 'δ-GClip (delta 1e-8)',
   },
-  { className: 'GClip', config: { learningRate: 5, gamma: 0.25 } },
-  { className: 'DeltaClipAdam', config: { learningRate: 1e-4 } },
+  { className: 'deltaclip.GClip', config: { learningRate: 5, gamma: 0.25 } },
+  { className: 'deltaclip.Adam', config: { learningRate: 1e-4 } },
 ];
 
 const vaeOptimizers: RunOptimizer[] = [
-  { className: 'DeltaClipAdam', config: { learningRate: 1e-3 } },
-  { className: 'DeltaClipSGD', config: { learningRate: 1e-4 } },
-  { className: 'GClip', config: { learningRate: 1e-3, gamma: 200 } },
-  { className: 'DeltaGClip', config: { learningRate: 1e-3, gamma: 200, delta: 0.1 } },
+  { className: 'deltaclip.Adam', config: { learningRate: 1e-3 } },
+  { className: 'deltaclip.SGD', config: { learningRate: 1e-4 } },
+  { className: 'deltaclip.GClip', config: { learningRate: 1e-3, gamma: 200 } },
+  { className: 'deltaclip.DeltaGClip', config: { learningRate: 1e-3, gamma: 200, delta: 0.1 } },
 ];
 
 const vitOptimizers: RunOptimizer[] = [
-  { className: 'DeltaClipAdam', config: { learningRate: 5e-4, weightDecay: 1e-5 } },
-  { className: 'DeltaGClip', config: { learningRate: 0.2, gamma: 1, delta: 1e-2 } },
+  { className: 'deltaclip.Adam', config: { learningRate: 5e-4, weightDecay: 1e-5 } },
+  { className: 'deltaclip.DeltaGClip', config: { learningRate: 0.2, gamma: 1, delta: 1e-2 } },
   {
-    className: 'DeltaGClip',
+    className: 'deltaclip.DeltaGClip',
     config: { learningRate: 0.2, gamma: 1, delta: 1e-4 },
     label: 'δ-GClip (delta 1e-4)',
   },
@@ -93,9 +93,9 @@ function theoryPlan(width: number, steps: number, analysis: AnalysisSpec): Exper
       analysis,
     },
     optimizers: [
-      { className: 'DeltaGClip', config: { learningRate: 1, gamma: 1, delta: 0.5 } },
-      { className: 'GClip', config: { learningRate: 1, gamma: 1 } },
-      { className: 'DeltaClipSGD', config: { learningRate: 1 } },
+      { className: 'deltaclip.DeltaGClip', config: { learningRate: 1, gamma: 1, delta: 0.5 } },
+      { className: 'deltaclip.GClip', config: { learningRate: 1, gamma: 1 } },
+      { className: 'deltaclip.SGD', config: { learningRate: 1 } },
     ],
   };
 }

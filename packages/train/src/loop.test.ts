@@ -29,7 +29,7 @@ function regressionSetup(prefix: string) {
     prefix,
   });
   const optimizer = createRunOptimizer(
-    { className: 'DeltaGClip', config: { learningRate: 0.2, gamma: 0.5, delta: 0.05 } },
+    { className: 'deltaclip.DeltaGClip', config: { learningRate: 0.2, gamma: 0.5, delta: 0.05 } },
     { telemetry: { history: true } },
   );
   const objective = createObjective({ kind: 'square', reduction: 'mean', half: true });
@@ -204,7 +204,7 @@ describe('trainModel', () => {
       prefix: 'loop_cls',
     });
     const optimizer = createRunOptimizer({
-      className: 'DeltaClipAdam',
+      className: 'deltaclip.Adam',
       config: { learningRate: 0.05 },
     });
     const result = await trainModel({

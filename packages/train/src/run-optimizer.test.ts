@@ -94,26 +94,32 @@ const adamRule =
  * neither; the per-tensor norms (12.2 and 4.5) differ from the global one.
  */
 const CASES: readonly { spec: RunOptimizer; rule: Rule }[] = [
-  { spec: { className: 'DeltaClipSGD', config: { learningRate: 0.05 } }, rule: sgdRule(0.05) },
+  { spec: { className: 'deltaclip.SGD', config: { learningRate: 0.05 } }, rule: sgdRule(0.05) },
   {
-    spec: { className: 'DeltaGClip', config: { learningRate: 0.1, gamma: 1, delta: 0.2 } },
+    spec: {
+      className: 'deltaclip.DeltaGClip',
+      config: { learningRate: 0.1, gamma: 1, delta: 0.2 },
+    },
     rule: deltaGClipRule(0.1, 1, 0.2),
   },
   {
-    spec: { className: 'GClip', config: { learningRate: 0.1, gamma: 1 } },
+    spec: { className: 'deltaclip.GClip', config: { learningRate: 0.1, gamma: 1 } },
     rule: deltaGClipRule(0.1, 1, 0),
   },
   {
-    spec: { className: 'DeltaGClipPerTensor', config: { learningRate: 0.1, gamma: 1, delta: 0.2 } },
+    spec: {
+      className: 'deltaclip.DeltaGClipPerTensor',
+      config: { learningRate: 0.1, gamma: 1, delta: 0.2 },
+    },
     rule: perTensorRule(0.1, 1, 0.2),
   },
   {
-    spec: { className: 'DeltaClipMomentum', config: { learningRate: 0.02, momentum: 0.8 } },
+    spec: { className: 'deltaclip.Momentum', config: { learningRate: 0.02, momentum: 0.8 } },
     rule: momentumRule(0.02, 0.8),
   },
   {
     spec: {
-      className: 'DeltaClipAdam',
+      className: 'deltaclip.Adam',
       config: { learningRate: 0.1, beta1: 0.8, beta2: 0.9, epsilon: 1e-6 },
     },
     rule: adamRule(0.1, 0.8, 0.9, 1e-6),
@@ -183,7 +189,7 @@ describe('createRunOptimizer', () => {
       stepsPerEpoch: 0,
     } as const;
     const spec: RunOptimizer = {
-      className: 'DeltaGClip',
+      className: 'deltaclip.DeltaGClip',
       config: { learningRate: 0.1, gamma: 1, delta: 0.2 },
     };
     const optimizer = createRunOptimizer(
@@ -217,11 +223,14 @@ describe('createRunOptimizer', () => {
     expect(() => validateRunOptimizer({ name: 'sgd', learningRate: 0.1 })).toThrow(
       "optimizer takes className, config and label only (got 'name', 'learningRate')",
     );
-    expect(() => validateRunOptimizer({ className: 'DeltaClipSGD' })).toThrow(
+    expect(() => validateRunOptimizer({ className: 'deltaclip.SGD' })).toThrow(
       'optimizer.config must be an object of hyperparameters (got undefined)',
     );
     expect(() =>
-      createRunOptimizer({ className: 'DeltaGClip', config: { learningRate: 0.1, gamma: -1 } }),
+      createRunOptimizer({
+        className: 'deltaclip.DeltaGClip',
+        config: { learningRate: 0.1, gamma: -1 },
+      }),
     ).toThrow('gamma must be > 0 (got -1)');
   });
 });
@@ -242,12 +251,17 @@ describe('labels and hyperparameters from className + config', () => {
   });
 
   it('reads gamma and delta with the class defaults filled in', () => {
-    expect(clippingOf({ className: 'GClip', config: { learningRate: 1, gamma: 2 } })).toEqual({
+    expect(
+      clippingOf({ className: 'deltaclip.GClip', config: { learningRate: 1, gamma: 2 } }),
+    ).toEqual({
       gamma: 2,
       delta: 0,
     });
-    const defaults = clippingOf({ className: 'DeltaGClip', config: { learningRate: 1 } });
-    const resolved = createRunOptimizer({ className: 'DeltaGClip', config: { learningRate: 1 } });
+    const defaults = clippingOf({ className: 'deltaclip.DeltaGClip', config: { learningRate: 1 } });
+    const resolved = createRunOptimizer({
+      className: 'deltaclip.DeltaGClip',
+      config: { learningRate: 1 },
+    });
     expect(defaults).toEqual({
       gamma: resolved.getConfig().gamma,
       delta: resolved.getConfig().delta,

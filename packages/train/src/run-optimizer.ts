@@ -1,4 +1,5 @@
 import {
+  canonicalClassName,
   type OptimizerConfig,
   optimizerFromConfig,
   type ScheduleConfig,
@@ -31,7 +32,7 @@ export interface RunOptimizerOptions {
 export function validateRunOptimizer(spec: unknown, name = 'optimizer'): RunOptimizer {
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
     throw new InvalidOptionError(
-      `${name} must be { className, config }, e.g. { className: 'DeltaGClip', config: { learningRate: 0.1, gamma: 1, delta: 0.1 } } (got ${JSON.stringify(spec)})`,
+      `${name} must be { className, config }, e.g. { className: 'deltaclip.DeltaGClip', config: { learningRate: 0.1, gamma: 1, delta: 0.1 } } (got ${JSON.stringify(spec)})`,
     );
   }
   const { className, config, label, ...rest } = spec as Record<string, unknown>;
@@ -43,7 +44,7 @@ export function validateRunOptimizer(spec: unknown, name = 'optimizer'): RunOpti
   }
   if (typeof className !== 'string' || className === '') {
     throw new InvalidOptionError(
-      `${name}.className must be a registered optimizer class name such as 'DeltaGClip' (got ${JSON.stringify(className)})`,
+      `${name}.className must be a registered optimizer class name such as 'deltaclip.DeltaGClip' (got ${JSON.stringify(className)})`,
     );
   }
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
@@ -91,12 +92,12 @@ export function resolvedOptimizerConfig(spec: RunOptimizer): tf.serialization.Co
 
 /** Titles of the classes core registers today; any other class is shown by its className. */
 const TITLES: Readonly<Record<string, string>> = {
-  DeltaGClip: 'δ-GClip',
-  GClip: 'GClip',
-  DeltaGClipPerTensor: 'δ-GClip per tensor',
-  DeltaClipSGD: 'SGD',
-  DeltaClipMomentum: 'Momentum',
-  DeltaClipAdam: 'Adam',
+  'deltaclip.DeltaGClip': 'δ-GClip',
+  'deltaclip.GClip': 'GClip',
+  'deltaclip.DeltaGClipPerTensor': 'δ-GClip per tensor',
+  'deltaclip.SGD': 'SGD',
+  'deltaclip.Momentum': 'Momentum',
+  'deltaclip.Adam': 'Adam',
 };
 
 /** Config keys shown in labels, in this order, under the paper's names. */
@@ -125,7 +126,8 @@ export function describeOptimizer(spec: RunOptimizer): string {
   if (spec.label) return spec.label;
   const config = spec.config as Record<string, unknown>;
   const title =
-    (TITLES[spec.className] ?? spec.className) + (config.clipNorm != null ? ' + clip' : '');
+    (TITLES[canonicalClassName(spec.className)] ?? spec.className) +
+    (config.clipNorm != null ? ' + clip' : '');
   const parts: string[] = [];
   for (const [key, shown] of SHOWN) {
     const v = config[key];
@@ -138,11 +140,15 @@ export function describeOptimizer(spec: RunOptimizer): string {
 }
 
 /** The classes core registers that clip by a threshold gamma (GClip is δ-GClip with delta 0). */
-export const CLIPPING_CLASSES: readonly string[] = ['DeltaGClip', 'GClip', 'DeltaGClipPerTensor'];
+export const CLIPPING_CLASSES: readonly string[] = [
+  'deltaclip.DeltaGClip',
+  'deltaclip.GClip',
+  'deltaclip.DeltaGClipPerTensor',
+];
 
 /** The clipping thresholds of δ-GClip-type optimizers (GClip has delta 0), else null. */
 export function clippingOf(spec: RunOptimizer): { gamma: number; delta: number } | null {
-  if (!CLIPPING_CLASSES.includes(spec.className)) return null;
+  if (!CLIPPING_CLASSES.includes(canonicalClassName(spec.className))) return null;
   const config = resolvedOptimizerConfig(spec);
   return { gamma: config.gamma as number, delta: (config.delta as number | undefined) ?? 0 };
 }

@@ -152,7 +152,7 @@ describe('the theory experiment, calibrated', () => {
         gamma: number;
         delta: number;
       };
-      const clips = optimizer.className !== 'DeltaClipSGD';
+      const clips = optimizer.className !== 'deltaclip.SGD';
       for (const s of steps) {
         expect(Number.isFinite(s.loss)).toBe(true);
         const g = s.gradNorm!;
@@ -176,12 +176,12 @@ describe('the theory experiment, calibrated', () => {
       regimes[optimizer.className] = steps.map((s) => s.regime!);
     }
     // gamma/||g_0|| = 0.2 < delta = 0.5: the floor binds at initialization, for δ-GClip only.
-    expect(regimes.DeltaGClip![0]).toBe('floored');
-    expect(regimes.GClip![0]).toBe('clipped');
+    expect(regimes['deltaclip.DeltaGClip']![0]).toBe('floored');
+    expect(regimes['deltaclip.GClip']![0]).toBe('clipped');
     // As ||g|| falls below gamma/delta = 0.4 ||g_0|| within these steps, δ-GClip leaves the floor.
-    expect(regimes.DeltaGClip).toContain('clipped');
-    expect(regimes.DeltaGClip!.lastIndexOf('floored')).toBeLessThan(
-      regimes.DeltaGClip!.indexOf('clipped'),
+    expect(regimes['deltaclip.DeltaGClip']).toContain('clipped');
+    expect(regimes['deltaclip.DeltaGClip']!.lastIndexOf('floored')).toBeLessThan(
+      regimes['deltaclip.DeltaGClip']!.indexOf('clipped'),
     );
   });
 });
@@ -189,12 +189,19 @@ describe('the theory experiment, calibrated', () => {
 describe('applyCalibration', () => {
   const c: Calibration = { beta0: 8, gradNorm0: 3, learningRate: 0.0625, gamma: 0.6 };
   const optimizers: RunOptimizer[] = [
-    { className: 'DeltaGClip', config: { learningRate: 1, gamma: 1, delta: 0.5 }, label: 'a' },
-    { className: 'GClip', config: { learningRate: 1, gamma: 1 } },
-    { className: 'DeltaGClipPerTensor', config: { learningRate: 2, gamma: 5, delta: 0.1 } },
-    { className: 'DeltaClipSGD', config: { learningRate: 1 } },
-    { className: 'DeltaClipAdam', config: { learningRate: 1e-3, weightDecay: 1e-5 } },
-    { className: 'DeltaClipSGD', config: {} },
+    {
+      className: 'deltaclip.DeltaGClip',
+      config: { learningRate: 1, gamma: 1, delta: 0.5 },
+      label: 'a',
+    },
+    { className: 'deltaclip.GClip', config: { learningRate: 1, gamma: 1 } },
+    {
+      className: 'deltaclip.DeltaGClipPerTensor',
+      config: { learningRate: 2, gamma: 5, delta: 0.1 },
+    },
+    { className: 'deltaclip.SGD', config: { learningRate: 1 } },
+    { className: 'deltaclip.Adam', config: { learningRate: 1e-3, weightDecay: 1e-5 } },
+    { className: 'deltaclip.SGD', config: {} },
   ];
 
   it('sets eta everywhere and gamma on the clipping classes only; nothing else changes', () => {
@@ -204,7 +211,11 @@ describe('applyCalibration', () => {
     expect(after).toHaveLength(optimizers.length);
     after.forEach((o, i) => {
       const original = before[i]!;
-      const clipping = ['DeltaGClip', 'GClip', 'DeltaGClipPerTensor'].includes(original.className);
+      const clipping = [
+        'deltaclip.DeltaGClip',
+        'deltaclip.GClip',
+        'deltaclip.DeltaGClipPerTensor',
+      ].includes(original.className);
       expect(o).toEqual({
         ...original,
         config: {
@@ -216,7 +227,11 @@ describe('applyCalibration', () => {
       expect('gamma' in o.config).toBe(clipping);
       expect(validateRunOptimizer(o)).toEqual(o);
     });
-    expect([...CLIPPING_CLASSES].sort()).toEqual(['DeltaGClip', 'DeltaGClipPerTensor', 'GClip']);
+    expect([...CLIPPING_CLASSES].sort()).toEqual([
+      'deltaclip.DeltaGClip',
+      'deltaclip.DeltaGClipPerTensor',
+      'deltaclip.GClip',
+    ]);
   });
 
   it('on the theory plan: only learningRate and gamma differ from the plan', () => {
@@ -229,7 +244,7 @@ describe('applyCalibration', () => {
           (plan[i]!.config as Record<string, unknown>)[k],
       );
       expect(changed.sort()).toEqual(
-        o.className === 'DeltaClipSGD' ? ['learningRate'] : ['gamma', 'learningRate'],
+        o.className === 'deltaclip.SGD' ? ['learningRate'] : ['gamma', 'learningRate'],
       );
       expect(o.className).toBe(plan[i]!.className);
       expect(o.label).toBe(plan[i]!.label);

@@ -108,11 +108,11 @@ describe("EXPERIMENTS: the paper's settings (paper-notes section 3)", () => {
     expect(base.task.loss).toEqual({ kind: 'cross-entropy' });
     expect(base.schedule).toMatchObject({ kind: 'stepDecay', boundaries: [100, 150], factor: 0.1 });
     expect(hyper({ base, optimizers })).toEqual([
-      ['DeltaClipSGD', 1, undefined, undefined],
-      ['DeltaGClip', 5, 0.25, 1e-3],
-      ['DeltaGClip', 5, 0.25, 1e-8],
-      ['GClip', 5, 0.25, undefined],
-      ['DeltaClipAdam', 1e-4, undefined, undefined],
+      ['deltaclip.SGD', 1, undefined, undefined],
+      ['deltaclip.DeltaGClip', 5, 0.25, 1e-3],
+      ['deltaclip.DeltaGClip', 5, 0.25, 1e-8],
+      ['deltaclip.GClip', 5, 0.25, undefined],
+      ['deltaclip.Adam', 1e-4, undefined, undefined],
     ]);
     const model = createModel(base.task.model);
     // CIFAR ResNet-18 (BasicBlock 2-2-2-2, widths 64-512) with 10 classes.
@@ -126,10 +126,10 @@ describe("EXPERIMENTS: the paper's settings (paper-notes section 3)", () => {
     expect(plan.base.epochs).toBe(200);
     expect(plan.base.task.loss).toEqual({ kind: 'vae' });
     expect(hyper(plan)).toEqual([
-      ['DeltaClipAdam', 1e-3, undefined, undefined],
-      ['DeltaClipSGD', 1e-4, undefined, undefined],
-      ['GClip', 1e-3, 200, undefined],
-      ['DeltaGClip', 1e-3, 200, 0.1],
+      ['deltaclip.Adam', 1e-3, undefined, undefined],
+      ['deltaclip.SGD', 1e-4, undefined, undefined],
+      ['deltaclip.GClip', 1e-3, 200, undefined],
+      ['deltaclip.DeltaGClip', 1e-3, 200, 0.1],
     ]);
     const model = createModel(plan.base.task.model);
     // 784-50-50, latent 50, mirrored decoder: weights and biases of 7 dense layers.
@@ -153,11 +153,11 @@ describe("EXPERIMENTS: the paper's settings (paper-notes section 3)", () => {
     expect(plan.base.task.model).toMatchObject({ preset: 'vit-tiny' });
     const [adam, ...gclips] = plan.optimizers;
     expect(adam).toEqual({
-      className: 'DeltaClipAdam',
+      className: 'deltaclip.Adam',
       config: { learningRate: 5e-4, weightDecay: 1e-5 },
     });
     for (const o of gclips) {
-      expect(o.className).toBe('DeltaGClip');
+      expect(o.className).toBe('deltaclip.DeltaGClip');
       expect(o.config.learningRate).toBe(0.2);
       expect(o.config.gamma).toBe(1);
       expect(o.config.delta).toBeGreaterThanOrEqual(1e-6);
@@ -290,7 +290,7 @@ describe('EXPERIMENTS: a tiny variant of each runs and its losses are finite', (
   for (const t of NAMES.map(tiny)) {
     const all = EXPERIMENTS[t.name]!.laptop.optimizers;
     const optimizers =
-      t.optimizers === 'all' ? all : [all.find((o) => o.className === 'DeltaGClip')!];
+      t.optimizers === 'all' ? all : [all.find((o) => o.className === 'deltaclip.DeltaGClip')!];
     it(`${t.name} on ${t.data}, ${t.optimizers === 'all' ? 'every optimizer' : 'δ-GClip'}`, async () => {
       for (const [i, optimizer] of optimizers.entries()) {
         const outcome = await runExperiment(

@@ -150,7 +150,10 @@ describe('resumeSpec', () => {
       model: { kind: 'mlp', inputSize: 6, hidden: [8], outputSize: 1, seed: 0 },
       loss: { kind: 'square', reduction: 'mean', half: true },
     },
-    optimizer: { className: 'DeltaGClip', config: { learningRate: 0.1, gamma: 1, delta: 0.1 } },
+    optimizer: {
+      className: 'deltaclip.DeltaGClip',
+      config: { learningRate: 0.1, gamma: 1, delta: 0.1 },
+    },
     epochs: 10,
     batchSize: 'full',
     seed: 0,
@@ -178,7 +181,10 @@ describe('resumeSpec', () => {
       return null;
     };
     const e = mismatch({
-      optimizer: { className: 'DeltaGClip', config: { learningRate: 0.2, gamma: 1, delta: 0.1 } },
+      optimizer: {
+        className: 'deltaclip.DeltaGClip',
+        config: { learningRate: 0.2, gamma: 1, delta: 0.1 },
+      },
     });
     expect(ResumeMismatchError.is(e)).toBe(true);
     expect((e as ResumeMismatchError).setting).toBe('optimizer.config.learningRate');

@@ -21,7 +21,10 @@ const spec: RunSpec = {
     },
     loss: { kind: 'square', reduction: 'mean', half: true },
   },
-  optimizer: { className: 'DeltaGClip', config: { learningRate: 0.5, gamma: 0.05, delta: 0.1 } },
+  optimizer: {
+    className: 'deltaclip.DeltaGClip',
+    config: { learningRate: 0.5, gamma: 0.05, delta: 0.1 },
+  },
   schedule: { kind: 'stepDecay', boundaries: [3], factor: 0.5, unit: 'epoch', stepsPerEpoch: 0 },
   epochs: 6,
   batchSize: 8,

@@ -80,7 +80,7 @@ describe('divergence', () => {
       seed: 0,
     } as never);
     const optimizer = createRunOptimizer({
-      className: 'DeltaClipSGD',
+      className: 'deltaclip.SGD',
       config: { learningRate: 10, nonFinite: 'apply' },
     });
     const result = await trainModel({

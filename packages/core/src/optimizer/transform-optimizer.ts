@@ -1,7 +1,9 @@
+import { requirePositive } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { StepContext } from '../context.js';
 import { OptimizerStateError } from '../errors.js';
 import { guardedAxpy } from '../kernels/guarded-axpy.js';
+import { registerOptimizerClass } from '../serialization.js';
 import { flattenState, mapState, restoreState } from '../state.js';
 import { transformFromConfig } from '../transforms/registry.js';
 import {
@@ -33,18 +35,54 @@ const COUNTS_NAME = 'deltaclip/telemetry/regimeCounts';
  */
 export class TransformOptimizer extends tf.Optimizer {
   static get className(): string {
-    return 'DeltaClipTransform';
+    return 'deltaclip.Transform';
   }
 
   readonly telemetry: Telemetry;
   private state: TransformState | undefined;
+  private current: GradientTransformation;
 
-  constructor(
-    readonly transform: GradientTransformation,
-    telemetry: TelemetryOptions = {},
-  ) {
+  constructor(transform: GradientTransformation, telemetry: TelemetryOptions = {}) {
     super();
+    this.current = transform;
     this.telemetry = new Telemetry(telemetry);
+  }
+
+  /** The transform a step runs (replaced by {@link setLearningRate}). */
+  get transform(): GradientTransformation {
+    return this.current;
+  }
+
+  /**
+   * Set the base learning rate eta of every `scaleByLearningRate` in the transform, from the next
+   * step on (tfjs's `SGDOptimizer.setLearningRate`). A schedule keeps multiplying the new base;
+   * the optimizer state (moments, counters, telemetry) is kept, and getConfig reports the new rate.
+   */
+  setLearningRate(learningRate: number): void {
+    requirePositive('learningRate', learningRate);
+    let found = 0;
+    const replace = (config: TransformConfig): TransformConfig => {
+      if (config.kind === 'scaleByLearningRate') {
+        found++;
+        return { ...config, learningRate };
+      }
+      const out: Record<string, unknown> = { ...config };
+      for (const [key, value] of Object.entries(config)) {
+        if (isTransformConfig(value)) out[key] = replace(value);
+        else if (Array.isArray(value) && value.every(isTransformConfig))
+          out[key] = value.map(replace);
+      }
+      return out as TransformConfig;
+    };
+    const next = replace(this.current.config);
+    if (found === 0) {
+      throw new OptimizerStateError(
+        `${this.getClassName()}.setLearningRate: its transform has no scaleByLearningRate to set ` +
+          '(end the chain with scaleByLearningRate(eta) to give it a learning rate)',
+      );
+    }
+    // Only the rate changed, so the rebuilt transform's state tree is the one the optimizer holds.
+    this.current = transformFromConfig(next);
   }
 
   /**
@@ -191,6 +229,14 @@ export class TransformOptimizer extends tf.Optimizer {
   }
 }
 
+function isTransformConfig(value: unknown): value is TransformConfig {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { kind?: unknown }).kind === 'string'
+  );
+}
+
 /** tf.tidy for functions returning a state tree (whose type tfjs does not know). */
 function tidyState(fn: () => TransformState): TransformState {
   return tf.tidy(fn as () => tf.TensorContainer) as unknown as TransformState;
@@ -212,4 +258,4 @@ function applyUpdates(params: readonly tf.Variable[], updates: Updates): void {
   });
 }
 
-tf.serialization.registerClass(TransformOptimizer);
+registerOptimizerClass(TransformOptimizer, 'DeltaClipTransform');

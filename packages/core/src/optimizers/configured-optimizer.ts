@@ -86,12 +86,25 @@ export function descentChain(
  * and whose fromConfig calls the constructor with them (schedules rebuilt from their configs).
  */
 export abstract class ConfiguredOptimizer<C extends DescentConfig> extends TransformOptimizer {
+  private resolved: Readonly<C>;
+
   constructor(
     transform: GradientTransformation,
-    readonly options: Readonly<C>,
+    options: Readonly<C>,
     telemetry?: TelemetryOptions,
   ) {
     super(transform, telemetry);
+    this.resolved = options;
+  }
+
+  /** The resolved options; `learningRate` follows {@link setLearningRate}. */
+  get options(): Readonly<C> {
+    return this.resolved;
+  }
+
+  override setLearningRate(learningRate: number): void {
+    super.setLearningRate(learningRate);
+    this.resolved = { ...this.resolved, learningRate };
   }
 
   override getConfig(): tf.serialization.ConfigDict {

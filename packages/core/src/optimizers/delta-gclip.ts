@@ -1,5 +1,6 @@
 import { requireNonNegative, requirePositive } from '@deltaclip/utils';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { registerOptimizerClass } from '../serialization.js';
 import { deltaGClipPerTensorScale } from '../transforms/delta-gclip-per-tensor-scale.js';
 import { deltaGClipScale } from '../transforms/delta-gclip-scale.js';
 import {
@@ -51,7 +52,7 @@ function resolve(options: DeltaGClipOptions, delta: number): DeltaGClipConfig {
  */
 export class DeltaGClipOptimizer extends ConfiguredOptimizer<DeltaGClipConfig> {
   static override get className(): string {
-    return 'DeltaGClip';
+    return 'deltaclip.DeltaGClip';
   }
 
   constructor(options: DeltaGClipOptions) {
@@ -63,7 +64,7 @@ export class DeltaGClipOptimizer extends ConfiguredOptimizer<DeltaGClipConfig> {
 /** GClip: δ-GClip with delta = 0, i.e. clip by global norm to gamma, then SGD with rate eta. */
 export class GClipOptimizer extends ConfiguredOptimizer<DeltaGClipConfig> {
   static override get className(): string {
-    return 'GClip';
+    return 'deltaclip.GClip';
   }
 
   constructor(options: ClippedSgdOptions) {
@@ -84,7 +85,7 @@ export class GClipOptimizer extends ConfiguredOptimizer<DeltaGClipConfig> {
  */
 export class DeltaGClipPerTensorOptimizer extends ConfiguredOptimizer<DeltaGClipConfig> {
   static override get className(): string {
-    return 'DeltaGClipPerTensor';
+    return 'deltaclip.DeltaGClipPerTensor';
   }
 
   constructor(options: DeltaGClipOptions) {
@@ -93,9 +94,9 @@ export class DeltaGClipPerTensorOptimizer extends ConfiguredOptimizer<DeltaGClip
   }
 }
 
-tf.serialization.registerClass(DeltaGClipOptimizer);
-tf.serialization.registerClass(GClipOptimizer);
-tf.serialization.registerClass(DeltaGClipPerTensorOptimizer);
+registerOptimizerClass(DeltaGClipOptimizer, 'DeltaGClip');
+registerOptimizerClass(GClipOptimizer, 'GClip');
+registerOptimizerClass(DeltaGClipPerTensorOptimizer, 'DeltaGClipPerTensor');
 
 /**
  * δ-GClip optimizer.

@@ -1,5 +1,5 @@
 import { InvalidOptionError, requirePositive } from '@deltaclip/utils';
-import * as tf from '@tensorflow/tfjs-core';
+import { registerOptimizerClass } from '../serialization.js';
 import { clipByGlobalNorm } from '../transforms/clip-by-global-norm.js';
 import { type AdamOptions, scaleByAdam } from '../transforms/scale-by-adam.js';
 import { type MomentumOptions, scaleByMomentum } from '../transforms/scale-by-momentum.js';
@@ -43,7 +43,7 @@ function clipFirst(config: ClippableConfig): GradientTransformation[] {
  */
 export class SgdOptimizer extends ConfiguredOptimizer<DescentConfig> {
   static override get className(): string {
-    return 'DeltaClipSGD';
+    return 'deltaclip.SGD';
   }
 
   constructor(options: DescentOptions) {
@@ -66,7 +66,7 @@ interface MomentumConfig extends ClippableConfig {
 /** Heavy-ball momentum (tf.train.momentum's update), optionally Nesterov and clipped. */
 export class MomentumOptimizer extends ConfiguredOptimizer<MomentumConfig> {
   static override get className(): string {
-    return 'DeltaClipMomentum';
+    return 'deltaclip.Momentum';
   }
 
   constructor(options: MomentumOptimizerOptions) {
@@ -94,7 +94,7 @@ interface AdamConfig extends ClippableConfig {
  */
 export class AdamOptimizer extends ConfiguredOptimizer<AdamConfig> {
   static override get className(): string {
-    return 'DeltaClipAdam';
+    return 'deltaclip.Adam';
   }
 
   constructor(options: AdamOptimizerOptions) {
@@ -109,9 +109,9 @@ export class AdamOptimizer extends ConfiguredOptimizer<AdamConfig> {
   }
 }
 
-tf.serialization.registerClass(SgdOptimizer);
-tf.serialization.registerClass(MomentumOptimizer);
-tf.serialization.registerClass(AdamOptimizer);
+registerOptimizerClass(SgdOptimizer, 'DeltaClipSGD');
+registerOptimizerClass(MomentumOptimizer, 'DeltaClipMomentum');
+registerOptimizerClass(AdamOptimizer, 'DeltaClipAdam');
 
 /** Gradient descent (for clipped gradient descent, {@link gClip} in ./delta-gclip.ts). */
 export function sgd(options: DescentOptions): SgdOptimizer {

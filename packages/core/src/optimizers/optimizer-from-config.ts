@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
+import { isCanonicalClassName } from '../serialization.js';
 
 /** An optimizer as JSON: its registered class name and its `getConfig()` output. */
 export interface OptimizerConfig {
@@ -11,10 +12,11 @@ export interface OptimizerConfig {
  * Rebuild an optimizer from `{ className, config }`, the form `getConfig()` and tfjs's
  * `model.save({ includeOptimizer })` use. This is deltaclip's one optimizer vocabulary: train, the
  * CLI and the demo describe optimizers this way. Any class registered with
- * `tf.serialization.registerClass` works, deltaclip's and tfjs's own.
+ * `tf.serialization.registerClass` works, deltaclip's and tfjs's own. deltaclip's optimizers are
+ * registered as `deltaclip.<Name>`; the unprefixed names of earlier versions still load.
  *
  * ```ts
- * const opt = optimizerFromConfig({ className: 'DeltaGClip', config: { learningRate: 0.1, gamma: 1, delta: 0.1 } });
+ * const opt = optimizerFromConfig({ className: 'deltaclip.DeltaGClip', config: { learningRate: 0.1, gamma: 1, delta: 0.1 } });
  * ```
  */
 export function optimizerFromConfig(spec: OptimizerConfig): tf.Optimizer {
@@ -29,7 +31,7 @@ export function optimizerFromConfig(spec: OptimizerConfig): tf.Optimizer {
     const known = Object.keys(map)
       .filter((name) => {
         const proto = (map[name]![0] as { prototype?: unknown }).prototype;
-        return proto instanceof tf.Optimizer;
+        return proto instanceof tf.Optimizer && isCanonicalClassName(name);
       })
       .sort();
     throw new InvalidOptionError(

@@ -177,7 +177,8 @@ export function referenceAdam(
 
 /**
  * The float64 reference of a deltaclip optimizer from its `{ className, config }` (the output of
- * `getClassName()` and `getConfig()`), or undefined for a class this module has no reference for.
+ * `getClassName()` and `getConfig()`; the unprefixed names of earlier versions too), or undefined
+ * for a class this module has no reference for.
  */
 export function referenceFor(
   className: string,
@@ -185,16 +186,22 @@ export function referenceFor(
 ): ReferenceOptimizer | undefined {
   const c = config as never;
   switch (className) {
+    case 'deltaclip.DeltaGClip':
     case 'DeltaGClip':
       return referenceDeltaGClip(c);
+    case 'deltaclip.GClip':
     case 'GClip':
       return referenceDeltaGClip({ ...(c as DeltaGClipReferenceOptions), delta: 0 });
+    case 'deltaclip.DeltaGClipPerTensor':
     case 'DeltaGClipPerTensor':
       return referenceDeltaGClip({ ...(c as DeltaGClipReferenceOptions), perTensor: true });
+    case 'deltaclip.SGD':
     case 'DeltaClipSGD':
       return referenceSgd(c);
+    case 'deltaclip.Momentum':
     case 'DeltaClipMomentum':
       return referenceMomentum(c);
+    case 'deltaclip.Adam':
     case 'DeltaClipAdam':
       return referenceAdam(c);
     default:

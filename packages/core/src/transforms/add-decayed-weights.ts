@@ -2,7 +2,6 @@ import { requireNonNegative } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { EMPTY_STATE } from '../state.js';
 import type { GradientTransformation } from '../types.js';
-import { registerTransform } from './registry.js';
 
 /**
  * Add `lambda * w` to the updates: u_i <- u_i + lambda * w_i (L2 weight decay).
@@ -26,5 +25,3 @@ export function addDecayedWeights(lambda: number): GradientTransformation {
     },
   };
 }
-
-registerTransform('addDecayedWeights', (c) => addDecayedWeights(c.lambda as number));

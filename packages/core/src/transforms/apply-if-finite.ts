@@ -3,8 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { NonFiniteGradientError } from '../errors.js';
 import { selectByScalar } from '../kernels/select-by-scalar.js';
 import { flattenState, zipState } from '../state.js';
-import type { GradientTransformation, TransformConfig, TransformState } from '../types.js';
-import { registerTransform, transformFromConfig } from './registry.js';
+import type { GradientTransformation, TransformState } from '../types.js';
 
 /** What an optimizer does with a gradient that contains NaN or Infinity. */
 export type NonFiniteMode = 'skip' | 'throw' | 'apply';
@@ -68,7 +67,3 @@ export function applyIfFinite(
     },
   };
 }
-
-registerTransform('applyIfFinite', (c) =>
-  applyIfFinite(transformFromConfig(c.inner as TransformConfig), c.mode as NonFiniteMode),
-);

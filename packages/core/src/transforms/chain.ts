@@ -1,5 +1,4 @@
 import type { GradientTransformation, TransformConfig, TransformState } from '../types.js';
-import { registerTransform, transformFromConfig } from './registry.js';
 
 /**
  * Compose transforms left to right: the updates of each feed the next.
@@ -27,7 +26,3 @@ export function chain(
     },
   };
 }
-
-registerTransform('chain', (config) =>
-  chain(...(config.transforms as TransformConfig[]).map(transformFromConfig)),
-);

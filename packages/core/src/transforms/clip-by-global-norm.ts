@@ -4,7 +4,6 @@ import { globalNorm } from '../norms.js';
 import { EMPTY_STATE } from '../state.js';
 import type { GradientTransformation, UpdateContext } from '../types.js';
 import type { Updates } from '../updates.js';
-import { registerTransform } from './registry.js';
 
 /**
  * L2 norm of the updates as they stand, reusing the step's memoized raw-gradient norm when the
@@ -43,5 +42,3 @@ export function clipByGlobalNorm(maxNorm: number): GradientTransformation {
     },
   };
 }
-
-registerTransform('clipByGlobalNorm', (c) => clipByGlobalNorm(c.maxNorm as number));

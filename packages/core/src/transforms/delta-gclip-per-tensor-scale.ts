@@ -4,7 +4,6 @@ import { EMPTY_STATE } from '../state.js';
 import { type GradientTransformation, REGIME_CODE } from '../types.js';
 import type { DeltaGClipScaleOptions } from './delta-gclip-scale.js';
 import { regimeOf } from './delta-gclip-scale.js';
-import { registerTransform } from './registry.js';
 
 /**
  * Per-tensor δ-GClip scale (the authors' "deltaGClip_c" heuristic): variable i is scaled by
@@ -47,7 +46,3 @@ export function deltaGClipPerTensorScale(options: DeltaGClipScaleOptions): Gradi
     },
   };
 }
-
-registerTransform('deltaGClipPerTensorScale', (c) =>
-  deltaGClipPerTensorScale({ gamma: c.gamma as number, delta: c.delta as number }),
-);

@@ -2,7 +2,6 @@ import { requireNonNegative, requirePositive } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { EMPTY_STATE } from '../state.js';
 import { type GradientTransformation, REGIME_CODE } from '../types.js';
-import { registerTransform } from './registry.js';
 
 export interface DeltaGClipScaleOptions {
   /** Clipping threshold on the gradient norm, > 0 (paper symbol gamma). */
@@ -75,7 +74,3 @@ export function deltaGClipScale(options: DeltaGClipScaleOptions): GradientTransf
     },
   };
 }
-
-registerTransform('deltaGClipScale', (c) =>
-  deltaGClipScale({ gamma: c.gamma as number, delta: c.delta as number }),
-);

@@ -2,7 +2,6 @@ import { requireInRange, requirePositive } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { slotState } from '../state.js';
 import type { GradientTransformation, TransformState } from '../types.js';
-import { registerTransform } from './registry.js';
 
 export interface AdamOptions {
   /** Decay of the first-moment average, in [0, 1) (default 0.9). */
@@ -67,11 +66,3 @@ export function scaleByAdam(options: AdamOptions = {}): GradientTransformation {
     },
   };
 }
-
-registerTransform('scaleByAdam', (c) =>
-  scaleByAdam({
-    beta1: c.beta1 as number,
-    beta2: c.beta2 as number,
-    epsilon: c.epsilon as number,
-  }),
-);

@@ -1,9 +1,8 @@
 import { requirePositive } from '@deltaclip/utils';
-import type { Schedule, ScheduleConfig } from '../schedules/schedule.js';
-import { constantSchedule, scheduleFromConfig } from '../schedules/schedules.js';
+import type { Schedule } from '../schedules/schedule.js';
+import { constantSchedule } from '../schedules/schedules.js';
 import { EMPTY_STATE } from '../state.js';
 import type { GradientTransformation } from '../types.js';
-import { registerTransform } from './registry.js';
 
 /**
  * Scale by the negative learning rate: u <- -eta_t u with eta_t = learningRate * schedule(t).
@@ -33,7 +32,3 @@ export function scaleByLearningRate(
     },
   };
 }
-
-registerTransform('scaleByLearningRate', (c) =>
-  scaleByLearningRate(c.learningRate as number, scheduleFromConfig(c.schedule as ScheduleConfig)),
-);

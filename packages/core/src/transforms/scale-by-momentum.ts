@@ -2,7 +2,6 @@ import { requireInRange } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { slotState } from '../state.js';
 import type { GradientTransformation, TransformState } from '../types.js';
-import { registerTransform } from './registry.js';
 
 export interface MomentumOptions {
   /** Momentum coefficient mu, in [0, 1) (default 0.9). */
@@ -42,7 +41,3 @@ export function scaleByMomentum(options: MomentumOptions = {}): GradientTransfor
     },
   };
 }
-
-registerTransform('scaleByMomentum', (c) =>
-  scaleByMomentum({ momentum: c.momentum as number, nesterov: c.nesterov as boolean }),
-);

@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { sumOfSquares } from '../src/index.js';
+import { guardedAxpy, selectByScalar } from '../src/internal.js';
+import { HOST_GUARDED_AXPY, HOST_SUM_OF_SQUARES } from '../src/kernels/host-memory.js';
+
+const values = Float32Array.from({ length: 1001 }, (_, i) => Math.sin(i) * (1 + (i % 5)));
+const other = Float32Array.from({ length: 1001 }, (_, i) => Math.cos(3 * i));
+
+describe("core's own kernels on tfjs's cpu backend (no @deltaclip/backend)", () => {
+  it('sum of squares: a float64 sum, registered under core’s name for cpu', () => {
+    let expected = 0;
+    for (const v of values) expected += v * v;
+    const x = tf.tensor1d(values);
+    expect(sumOfSquares(x).dataSync()[0]).toBe(Math.fround(expected));
+    expect(tf.getKernel(HOST_SUM_OF_SQUARES, 'cpu')).toBeDefined();
+    expect(sumOfSquares(tf.tensor1d([1, Number.NaN])).dataSync()[0]).toBeNaN();
+    x.dispose();
+  });
+
+  it('guarded axpy: bitwise tfjs Mul then Add when the guard holds, x itself when not', () => {
+    const x = tf.tensor1d(values);
+    const y = tf.tensor1d(other);
+    const alpha = tf.scalar(-0.037);
+    const applied = guardedAxpy(x, y, alpha, tf.scalar(true, 'bool'));
+    expect(tf.getKernel(HOST_GUARDED_AXPY, 'cpu')).toBeDefined();
+    const a = Math.fround(-0.037);
+    const expected = values.map((v, i) => Math.fround(v + Math.fround(a * other[i]!)));
+    expect(Array.from(applied.dataSync())).toEqual(Array.from(expected));
+    const skipped = guardedAxpy(x, tf.fill([1001], Number.NaN), alpha, tf.scalar(false, 'bool'));
+    expect(Array.from(skipped.dataSync())).toEqual(Array.from(values));
+    tf.dispose([x, y, alpha, applied, skipped]);
+  });
+
+  it('select by scalar returns the chosen tensor’s values for float32 and int32', () => {
+    const a = tf.tensor1d([1, 2, 3], 'int32');
+    const b = tf.tensor1d([4, 5, 6], 'int32');
+    expect(Array.from(selectByScalar(tf.scalar(true, 'bool'), a, b).dataSync())).toEqual([1, 2, 3]);
+    expect(Array.from(selectByScalar(tf.scalar(false, 'bool'), a, b).dataSync())).toEqual([
+      4, 5, 6,
+    ]);
+    tf.dispose([a, b]);
+  });
+});
