@@ -107,7 +107,7 @@ describe('the playground in Chromium', () => {
     expect(await page.locator('#analysis-gclip .headline').textContent()).toContain(
       'GClip has no floor (δ = 0)',
     );
-    expect(await page.locator('#analysis-dgclip .checks li').count()).toBe(5);
+    expect(await page.locator('#analysis-dgclip .checks li').count()).toBe(6);
     await page.screenshot({ path: join(ARTIFACTS, 'race-spiral.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

@@ -186,6 +186,7 @@ describe('Race', () => {
       'eta-below-inverse-beta',
       'step-sizes-in-range',
       'loss-below-envelope',
+      'loss-below-a-posteriori-envelope',
       'iterates-in-ball',
       'pl-star-along-run',
     ]);
