@@ -152,6 +152,7 @@ export async function worker(argv: readonly string[], output: Output): Promise<v
           const now = Date.now();
           if (now - lastProgress < 500) return;
           lastProgress = now;
+          log(`job ${job.id}: step ${step}/${totalSteps}`);
           void job
             .updateProgress({ step, totalSteps, ...(loss === undefined ? {} : { loss }) })
             .catch(() => {});
