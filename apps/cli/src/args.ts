@@ -207,6 +207,19 @@ function readConfig(path: string, options: readonly OptionDef[]): Values {
     const reason = e.code ? `cannot read it (${e.code})` : e.message;
     throw new UsageError(`${where} ${reason}`);
   }
+  return checkOptionValues(data, options, where);
+}
+
+/**
+ * An object of option values (camelCase or kebab-case keys), checked by the same schemas as flags
+ * with no coercion of types: --config files, sweep files and queued sweep jobs all go through it.
+ * `where` starts every error message (`--config x.json:`).
+ */
+export function checkOptionValues(
+  data: unknown,
+  options: readonly OptionDef[],
+  where: string,
+): Values {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new UsageError(`${where} expected a JSON object of options (got ${describeValue(data)})`);
   }

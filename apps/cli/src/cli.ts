@@ -12,7 +12,9 @@ import { compare, compareCommand } from './commands/compare.js';
 import { datasets, datasetsCommand } from './commands/datasets.js';
 import { doctor, doctorCommand } from './commands/doctor.js';
 import { reproduce, reproduceCommand } from './commands/reproduce.js';
+import { sweep, sweepCommand } from './commands/sweep.js';
 import { train, trainCommand } from './commands/train.js';
+import { worker, workerCommand } from './commands/worker.js';
 import { errorReport, injectedFault } from './errors.js';
 import { createOutput, type Output } from './output.js';
 import { didYouMean } from './suggest.js';
@@ -24,6 +26,8 @@ const COMMANDS: readonly [CommandDef, Handler][] = [
   [trainCommand, train],
   [analyzeCommand, analyze],
   [reproduceCommand, reproduce],
+  [sweepCommand, sweep],
+  [workerCommand, worker],
   [doctorCommand, doctor],
   [datasetsCommand, datasets],
 ];

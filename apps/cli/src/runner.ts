@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import type { RunOutcome, RunSpec } from '@deltaclip/train';
 import type { WorkerMessage, WorkerRequest } from './worker.js';
 
@@ -13,6 +13,8 @@ export interface RunnerResult {
   readonly outcome: RunOutcome;
   readonly backend: string;
   readonly seconds: number;
+  /** The step the run resumed from (a checkpoint in `checkpointDir`), else absent. */
+  readonly resumedFrom?: number;
 }
 
 /**
@@ -33,6 +35,65 @@ export class RunFailedError extends Error {
 }
 
 /**
+ * One run in its own child process (worker.js). `done` settles with the result or a
+ * RunFailedError; a child that dies without answering (killed, out of memory) is a failure that is
+ * not the user's. `child` is there to stop it.
+ */
+export function runInChild(
+  request: WorkerRequest,
+  options: { onProgress?: RunnerProgress } = {},
+): { child: ChildProcess; done: Promise<RunnerResult> } {
+  const script = new URL('./worker.js', import.meta.url);
+  const child = fork(script, [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Structured clone, not JSON: a diverged run's NaN or Infinity loss arrives as itself.
+    serialization: 'advanced',
+  });
+  const { index } = request;
+  const done = new Promise<RunnerResult>((resolve, reject) => {
+    let settled = false;
+    child.on('message', (message: WorkerMessage) => {
+      if (message.type === 'progress') {
+        options.onProgress?.(message.index, message.step, message.totalSteps, message.loss);
+      } else if (message.type === 'result') {
+        settled = true;
+        resolve({
+          outcome: message.outcome as RunOutcome,
+          backend: message.backend,
+          seconds: message.seconds,
+          ...(message.resumedFrom === undefined ? {} : { resumedFrom: message.resumedFrom }),
+        });
+      } else {
+        settled = true;
+        reject(
+          new RunFailedError(
+            index,
+            message.name,
+            message.message,
+            message.userError,
+            message.stack,
+          ),
+        );
+      }
+    });
+    child.on('exit', (code, signal) => {
+      if (!settled) {
+        reject(
+          new RunFailedError(
+            index,
+            'Error',
+            `run ${index + 1} stopped without a result (${signal ? `signal ${signal}` : `exit code ${code}`})`,
+            false,
+          ),
+        );
+      }
+    });
+  });
+  child.send(request);
+  return { child, done };
+}
+
+/**
  * Run specs in child processes, at most `workers` at a time (each run in its own process, so they
  * use separate cores and a crash or leak in one cannot touch the others). Results come back in the
  * order of `specs`.
@@ -42,62 +103,21 @@ export async function runInWorkers(
   options: { workers: number; backend: string; onProgress?: RunnerProgress; signal?: AbortSignal },
 ): Promise<RunnerResult[]> {
   const results: RunnerResult[] = new Array(specs.length);
-  const script = new URL('./worker.js', import.meta.url);
   let next = 0;
-  const children = new Set<ReturnType<typeof fork>>();
+  const children = new Set<ChildProcess>();
   const abort = () => {
     for (const child of children) child.kill('SIGTERM');
   };
   options.signal?.addEventListener('abort', abort);
-  const runOne = (index: number) =>
-    new Promise<void>((resolve, reject) => {
-      const child = fork(script, [], {
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        // Structured clone, not JSON: a diverged run's NaN or Infinity loss arrives as itself.
-        serialization: 'advanced',
-      });
-      children.add(child);
-      let settled = false;
-      child.on('message', (message: WorkerMessage) => {
-        if (message.type === 'progress') {
-          options.onProgress?.(message.index, message.step, message.totalSteps, message.loss);
-        } else if (message.type === 'result') {
-          settled = true;
-          results[index] = {
-            outcome: message.outcome as RunOutcome,
-            backend: message.backend,
-            seconds: message.seconds,
-          };
-          resolve();
-        } else {
-          settled = true;
-          reject(
-            new RunFailedError(
-              index,
-              message.name,
-              message.message,
-              message.userError,
-              message.stack,
-            ),
-          );
-        }
-      });
-      child.on('exit', (code, signal) => {
-        children.delete(child);
-        if (!settled) {
-          reject(
-            new RunFailedError(
-              index,
-              'Error',
-              `run ${index + 1} stopped without a result (${signal ? `signal ${signal}` : `exit code ${code}`})`,
-              false,
-            ),
-          );
-        }
-      });
-      const request: WorkerRequest = { index, spec: specs[index]!, backend: options.backend };
-      child.send(request);
-    });
+  const runOne = async (index: number) => {
+    const { child, done } = runInChild(
+      { index, spec: specs[index]!, backend: options.backend },
+      options.onProgress ? { onProgress: options.onProgress } : {},
+    );
+    children.add(child);
+    child.on('exit', () => children.delete(child));
+    results[index] = await done;
+  };
   const lane = async () => {
     while (next < specs.length) {
       const index = next++;

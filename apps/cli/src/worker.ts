@@ -1,9 +1,13 @@
 /**
- * One training run in a child process of `deltaclip compare` / `reproduce`: receives a run spec,
- * sets up the backend, trains, sends back progress and the outcome, exits.
+ * One training run in a child process of `deltaclip compare` / `reproduce` / `sweep` / `worker`:
+ * receives a run spec, sets up the backend, trains, sends back progress and the outcome, exits.
+ * With `checkpointDir` it checkpoints there and first resumes from what is already there, so a
+ * run whose worker was killed continues where it stopped.
  */
-import { type Callback, type RunSpec, runExperiment } from '@deltaclip/train';
-import { loadDatasetNode } from '@deltaclip/train/node';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Callback, type ResumeState, type RunSpec, runExperiment } from '@deltaclip/train';
+import { checkpointer, loadDatasetNode, readResumeState, resumeSpec } from '@deltaclip/train/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from './backends.js';
 import { injectedFault, isUserError } from './errors.js';
@@ -12,11 +16,22 @@ export interface WorkerRequest {
   readonly index: number;
   readonly spec: RunSpec;
   readonly backend: string;
+  /** Checkpoint folder of this run (resumed from when it holds a checkpoint). */
+  readonly checkpointDir?: string;
+  /** Also checkpoint every this many steps (besides epoch ends). */
+  readonly checkpointEvery?: number;
 }
 
 export type WorkerMessage =
   | { type: 'progress'; index: number; step: number; totalSteps: number; loss?: number }
-  | { type: 'result'; index: number; outcome: unknown; backend: string; seconds: number }
+  | {
+      type: 'result';
+      index: number;
+      outcome: unknown;
+      backend: string;
+      seconds: number;
+      resumedFrom?: number;
+    }
   | {
       type: 'error';
       index: number;
@@ -59,11 +74,30 @@ async function handle(request: WorkerRequest): Promise<void> {
       });
     },
   };
+  let resume: ResumeState | undefined;
+  const callbacks: Callback[] = [progress];
+  if (request.checkpointDir !== undefined) {
+    if (existsSync(join(request.checkpointDir, 'latest.json'))) {
+      const state = readResumeState(request.checkpointDir);
+      // Refuses a folder that holds another run's checkpoints (ResumeMismatchError).
+      resumeSpec(state.spec, request.spec);
+      resume = state.resume;
+    }
+    callbacks.push(
+      checkpointer({
+        dir: request.checkpointDir,
+        run: request.spec,
+        backend: selected.name,
+        ...(request.checkpointEvery === undefined ? {} : { everySteps: request.checkpointEvery }),
+      }),
+    );
+  }
   const outcome = await runExperiment(request.spec, {
     prefix: `run${request.index}`,
     loader: loadDatasetNode,
-    callbacks: [progress],
+    callbacks,
     recordEvery: 32,
+    ...(resume ? { resume } : {}),
   });
   await send({
     type: 'result',
@@ -71,8 +105,13 @@ async function handle(request: WorkerRequest): Promise<void> {
     outcome,
     backend: selected.name,
     seconds: (performance.now() - t0) / 1000,
+    ...(resume ? { resumedFrom: resume.position.step } : {}),
   });
 }
+
+// A parent that died (SIGKILL) cannot take the result: stop rather than train on, holding the
+// run's checkpoint lock against the worker that takes the run over.
+process.once('disconnect', () => process.exit(0));
 
 process.once('message', (request: WorkerRequest) => {
   handle(request)

@@ -15,6 +15,12 @@ export interface ReportInput {
   readonly runs: readonly ReportRun[];
   readonly tableText: string;
   readonly insights: readonly string[];
+  /**
+   * More plots after the standard ones (a sweep's plots over its axes): `html` goes above the
+   * settings, `script` runs after the page script (its `plot(el, title, xs, series, opts)` and
+   * `COLORS` are in scope) with `EXTRA` = `data`.
+   */
+  readonly extra?: { readonly html: string; readonly script: string; readonly data: unknown };
 }
 
 const MAX_POINTS = 4000;
@@ -85,7 +91,7 @@ function plot(el, title, xs, series, opts = {}) {
   el.appendChild(div);
   new uPlot({
     title, width: width(), height: 300,
-    scales: { x: { time: false }, y: { distr: opts.log === false ? 1 : 3 } },
+    scales: { x: { time: false, distr: opts.xLog ? 3 : 1 }, y: { distr: opts.log === false ? 1 : 3 } },
     axes: [{ label: opts.xLabel || 'step' }, { label: opts.yLabel || '' , size: 70 }],
     series: [{ label: opts.xLabel || 'step' }, ...series.map((s) => s.spec)],
   }, [xs, ...series.map((s) => s.values)], div);
@@ -167,12 +173,19 @@ table.settings th, table.settings td { text-align: left; padding: 2px 10px 2px 0
 ${input.insights.length ? `<h2>Why it converges (or not)</h2><pre class="wrap">${escapeHtml(input.insights.join('\n'))}</pre>` : ''}
 <h2>Plots</h2>
 <div id="plots"></div>
+${input.extra?.html ?? ''}
 <h2>Settings</h2>
 <table class="settings">${settings}</table>
 <p>Made by deltaclip. Plots by uPlot (MIT).</p>
 <script>${js}</script>
 <script>const DATA = ${data};
 ${PAGE_SCRIPT}</script>
+${
+  input.extra
+    ? `<script>const EXTRA = ${JSON.stringify(input.extra.data).replace(/</g, '\\u003c')};
+${input.extra.script}</script>`
+    : ''
+}
 </body>
 </html>
 `;

@@ -1,0 +1,216 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import * as v from 'valibot';
+import { type CommandDef, parseCommand, UsageError } from '../args.js';
+import { isUserError } from '../errors.js';
+import { integerAtLeast } from '../option-schemas.js';
+import type { Output } from '../output.js';
+import { RunFailedError, runInChild } from '../runner.js';
+import { cancelKey, QUEUE_NAME, redactUrl, redisOptions } from '../sweep/connection.js';
+import { type JobData, JobDataSchema, type JobResult, USER_ERROR_PREFIX } from '../sweep/job.js';
+import { runSpecFromOptions } from '../sweep/run-options.js';
+
+/** BullMQ's default: a job whose worker stopped renewing its lock is taken back after at most ~2x this. */
+export const DEFAULT_STALLED_INTERVAL_MS = 30_000;
+
+export const QUEUE_OPTION = {
+  name: 'queue',
+  type: 'string',
+  valueName: 'url',
+  description:
+    'the Redis of the sweep queue: redis://[user:password@]host:port[/db], rediss:// for TLS',
+} as const;
+
+export const workerCommand: CommandDef = {
+  name: 'worker',
+  summary:
+    "Take sweep runs from a BullMQ queue on Redis and run them, each in its own process, reporting progress and results through the queue. Start one on every machine that should help with 'deltaclip sweep FILE --queue URL'.",
+  options: [
+    QUEUE_OPTION,
+    {
+      name: 'concurrency',
+      type: 'integer',
+      valueName: 'n',
+      default: 1,
+      description: 'runs at a time on this machine (one core each)',
+      schema: integerAtLeast(1),
+    },
+    {
+      name: 'checkpoint-dir',
+      type: 'string',
+      valueName: 'dir',
+      description:
+        'checkpoint every run under dir/<sweep>/run-<n>; on a folder shared by all workers, a run whose worker died resumes there instead of restarting',
+    },
+    {
+      name: 'checkpoint-every',
+      type: 'integer',
+      valueName: 'steps',
+      description:
+        'with --checkpoint-dir, also checkpoint every this many steps (default: epoch ends)',
+      schema: integerAtLeast(1),
+    },
+    {
+      name: 'stalled-interval',
+      type: 'integer',
+      valueName: 'ms',
+      default: DEFAULT_STALLED_INTERVAL_MS,
+      description:
+        "lock time and stalled-job check interval: a killed worker's run is taken over after at most about twice this",
+      schema: integerAtLeast(100),
+    },
+    {
+      name: 'max-jobs',
+      type: 'integer',
+      valueName: 'n',
+      description: 'exit after this many jobs (default: run until Ctrl-C)',
+      schema: integerAtLeast(1),
+    },
+  ],
+  notes: [
+    'A job carries run options only (JSON): the worker checks them with the same rules as the flags of',
+    "'deltaclip train' and refuses a job that fails them (not retried; the error reaches the sweep). A run",
+    'that crashes is retried up to the attempts the sweep set. Ctrl-C lets the running jobs finish; a second',
+    'Ctrl-C quits at once (the jobs go back to the queue after the stalled interval).',
+  ],
+  examples: [
+    'deltaclip worker --queue redis://10.0.0.5:6379',
+    'deltaclip worker --queue rediss://:secret@redis.example.org:6380 --concurrency 4 --backend wasm',
+    'deltaclip worker --queue redis://10.0.0.5:6379 --checkpoint-dir /shared/deltaclip-checkpoints',
+  ],
+};
+
+function asUserError(message: string): UnrecoverableError {
+  return new UnrecoverableError(`${USER_ERROR_PREFIX}${message}`);
+}
+
+export async function worker(argv: readonly string[], output: Output): Promise<void> {
+  const { values } = parseCommand(workerCommand, argv);
+  if (typeof values.queue !== 'string') {
+    throw new UsageError(
+      "'deltaclip worker' needs --queue redis://host:port (the Redis that 'deltaclip sweep --queue' uses)",
+    );
+  }
+  const url = values.queue;
+  const connection = redisOptions(url);
+  const backendFlag = String(values.backend);
+  const concurrency = Number(values.concurrency);
+  const stalledInterval = Number(values['stalled-interval']);
+  const me = `${hostname()}:${process.pid}`;
+  const log = (line: string) => process.stderr.write(`worker ${me}: ${line}\n`);
+  const client = new Redis(connection);
+  client.on('error', () => {}); // reconnects on its own; the worker reports what fails
+  let processed = 0;
+  const maxJobs =
+    values['max-jobs'] === undefined ? Number.POSITIVE_INFINITY : Number(values['max-jobs']);
+  let closing: Promise<void> | undefined;
+
+  const processor = async (job: Job): Promise<JobResult> => {
+    const parsed = v.safeParse(JobDataSchema, job.data);
+    if (!parsed.success) {
+      const issue = parsed.issues[0];
+      const path = (issue.path ?? []).map((p) => String(p.key)).join('.');
+      log(`refused job ${job.id}: not a deltaclip sweep run (${path || 'data'}: ${issue.message})`);
+      throw asUserError(
+        `job ${job.id} is not a deltaclip sweep run (${path || 'data'}: ${issue.message}); jobs carry {sweepId, index, label, options}`,
+      );
+    }
+    const data: JobData = parsed.output;
+    if ((await client.exists(cancelKey(data.sweepId))) === 1) {
+      throw asUserError(`sweep ${data.sweepId} was cancelled`);
+    }
+    let spec: Awaited<ReturnType<typeof runSpecFromOptions>>['spec'];
+    try {
+      ({ spec } = await runSpecFromOptions(data.options, `job ${job.id}:`));
+    } catch (error) {
+      if (isUserError(error)) {
+        log(`refused job ${job.id}: ${(error as Error).message}`);
+        throw asUserError((error as Error).message);
+      }
+      throw error;
+    }
+    const backend = backendFlag !== 'auto' ? backendFlag : (data.backend ?? 'auto');
+    const attempt = job.attemptsStarted;
+    log(`took job ${job.id} (run ${data.index + 1}: ${data.label}, attempt ${attempt})`);
+    let lastProgress = 0;
+    const { done } = runInChild(
+      {
+        index: data.index,
+        spec,
+        backend,
+        ...(typeof values['checkpoint-dir'] === 'string'
+          ? { checkpointDir: join(values['checkpoint-dir'], data.sweepId, `run-${data.index}`) }
+          : {}),
+        ...(values['checkpoint-every'] !== undefined
+          ? { checkpointEvery: Number(values['checkpoint-every']) }
+          : {}),
+      },
+      {
+        onProgress: (_i, step, totalSteps, loss) => {
+          const now = Date.now();
+          if (now - lastProgress < 500) return;
+          lastProgress = now;
+          log(`job ${job.id}: step ${step}/${totalSteps}`);
+          void job
+            .updateProgress({ step, totalSteps, ...(loss === undefined ? {} : { loss }) })
+            .catch(() => {});
+        },
+      },
+    );
+    try {
+      const result = await done;
+      log(
+        `finished job ${job.id} in ${result.seconds.toFixed(2)} s${result.resumedFrom !== undefined ? ` (resumed from step ${result.resumedFrom})` : ''}`,
+      );
+      return { ...result, worker: me };
+    } catch (error) {
+      if (error instanceof RunFailedError && error.userError) {
+        log(`job ${job.id} failed (user error): ${error.message}`);
+        throw asUserError(`${error.errorName}: ${error.message}`);
+      }
+      const e = error as RunFailedError;
+      log(`job ${job.id} crashed: ${e.message}`);
+      throw new Error(`${e.errorName ?? e.name}: ${e.message}`);
+    } finally {
+      processed += 1;
+      if (processed >= maxJobs && closing === undefined) closing = queueWorker.close();
+    }
+  };
+
+  const queueWorker = new Worker(QUEUE_NAME, processor, {
+    connection,
+    concurrency,
+    // A killed worker stops renewing its lock: after lockDuration its job counts as stalled and
+    // the next stalled check (every stalledInterval, in every live worker) puts it back.
+    lockDuration: stalledInterval,
+    stalledInterval,
+    maxStalledCount: 2,
+    autorun: false,
+  });
+  queueWorker.on('error', (error) => log(`queue error: ${error.message}`));
+  await queueWorker.waitUntilReady();
+  log(
+    `waiting for jobs on ${redactUrl(url)} (concurrency ${concurrency}, stalled interval ${stalledInterval} ms)`,
+  );
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    log('stopping after the running jobs (Ctrl-C again to quit now)');
+    closing ??= queueWorker.close();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await queueWorker.run();
+    await closing;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    client.disconnect();
+  }
+  log(`stopped after ${processed} job${processed === 1 ? '' : 's'}`);
+  if (output.json) output.result({ worker: me, processed });
+}

@@ -1,0 +1,28 @@
+/**
+ * What a queued job carries and returns. A job is data only: the sweep's id, the run's index and
+ * label, and the run's options as the CLI's own option values. Workers check it with this schema
+ * and then with the CLI's option schemas (run-options.ts) before running anything.
+ */
+import * as v from 'valibot';
+
+export const JobDataSchema = v.strictObject({
+  sweepId: v.pipe(v.string(), v.regex(/^[\w.-]{1,100}$/)),
+  index: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  label: v.string(),
+  options: v.record(v.string(), v.union([v.string(), v.number(), v.boolean()])),
+  /** The backend the sweep asks for; a worker's own --backend wins when it is not `auto`. */
+  backend: v.optional(v.string()),
+});
+export type JobData = v.InferOutput<typeof JobDataSchema>;
+
+/** What a worker returns through the queue (the run's outcome as JSON). */
+export interface JobResult {
+  readonly outcome: unknown;
+  readonly backend: string;
+  readonly seconds: number;
+  readonly worker: string;
+  readonly resumedFrom?: number;
+}
+
+/** Marks a job error message as the user's (not retried), so the sweep reports it as theirs. */
+export const USER_ERROR_PREFIX = 'user error: ';

@@ -1,0 +1,303 @@
+/**
+ * `deltaclip sweep` and `deltaclip worker` as real processes on a real Redis (redis-server from
+ * Debian on a free loopback port, no persistence). Every wait is for a line or an exit.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run, start } from './cli.js';
+import {
+  type RedisServer,
+  startRedis,
+  startWorker,
+  sweepFile,
+  waitForLine,
+} from './sweep-helpers.js';
+
+const TWELVE = `name: twelve
+base:
+  dataset: cars
+  model: mlp:hidden=16
+  epochs: 6
+  optimizer: delta-gclip:lr=1,gamma=0.1,delta=0.2
+axes:
+  lr: [0.5, 1, 2]
+  gamma: {from: 0.05, to: 0.2, steps: 2, scale: log}
+  seed: {from: 0, to: 1}
+`;
+
+// Long enough (about 40 steps) that a worker can be killed in the middle of a run.
+const FOUR = `name: four
+base:
+  dataset: cars
+  model: mlp:hidden=16
+  epochs: 40
+  optimizer: delta-gclip:lr=0.5,gamma=0.1,delta=0.2
+axes:
+  seed: [0, 1, 2, 3]
+`;
+
+interface CsvRow {
+  [key: string]: string;
+}
+function readCsv(path: string): CsvRow[] {
+  const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
+  const names = header!.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [names[i]!, v])));
+}
+interface ResultsJson {
+  runs: {
+    index: number;
+    status: string;
+    attempts: number;
+    worker: string;
+    resumedFrom?: number;
+    history?: { steps: { loss: number }[] };
+    error?: { message: string; userError: boolean };
+  }[];
+}
+function readResults(dir: string): ResultsJson {
+  return JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ResultsJson;
+}
+/** What must not depend on who ran a run: its losses, step by step, and its final metrics. */
+function outcomes(dir: string) {
+  return readResults(dir).runs.map((r) => ({
+    index: r.index,
+    status: r.status,
+    losses: r.history?.steps.map((s) => s.loss),
+  }));
+}
+
+let redis: RedisServer;
+let local12: string;
+let local4: string;
+beforeAll(async () => {
+  redis = await startRedis();
+  // The reference: both sweeps on the local pool.
+  const a = sweepFile(TWELVE);
+  const b = sweepFile(FOUR);
+  local12 = join(a.dir, 'local');
+  local4 = join(b.dir, 'local');
+  const [ra, rb] = await Promise.all([
+    run([
+      'sweep',
+      a.file,
+      '--backend',
+      'cpu',
+      '--workers',
+      '2',
+      '--calibrate-steps',
+      '0',
+      '--out',
+      local12,
+    ]),
+    run([
+      'sweep',
+      b.file,
+      '--backend',
+      'cpu',
+      '--workers',
+      '2',
+      '--calibrate-steps',
+      '0',
+      '--out',
+      local4,
+    ]),
+  ]);
+  expect(ra.code, ra.stderr).toBe(0);
+  expect(rb.code, rb.stderr).toBe(0);
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+describe('deltaclip sweep', () => {
+  it('prints the plan with --dry-run and starts nothing', async () => {
+    const { file } = sweepFile(TWELVE);
+    const r = await run(['sweep', file, '--dry-run', '--backend', 'cpu', '--workers', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      "Sweep 'twelve': 12 runs = lr 3 x gamma 2 x seed 2, 72 steps in all, on 2 local worker processes.",
+    );
+    expect(r.stdout).toContain('  gamma: 0.05, 0.2');
+    expect(r.stdout).toMatch(/Estimated time: about [\d.]+ s \(calibration: 5 steps of run 1/);
+  });
+
+  it('writes one CSV row per run and the mean and std over seeds', () => {
+    const rows = readCsv(join(local12, 'runs.csv'));
+    expect(rows.map((r) => r.run)).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+      '10',
+      '11',
+      '12',
+    ]);
+    const json = JSON.parse(readFileSync(join(local12, 'results.json'), 'utf8')) as {
+      groups: {
+        params: Record<string, number>;
+        runs: number[];
+        stats: { finalTrainLoss: { n: number; mean: number; std: number } };
+      }[];
+    };
+    expect(json.groups).toHaveLength(6);
+    const g = json.groups[0]!;
+    expect(g.params).toEqual({ lr: 0.5, gamma: 0.05 });
+    const [x, y] = g.runs.map((i) => Number(rows[i]!.final_train_loss));
+    expect(g.stats.finalTrainLoss.mean).toBeCloseTo((x! + y!) / 2, 12);
+    expect(g.stats.finalTrainLoss.std).toBeCloseTo(Math.abs(x! - y!) / Math.SQRT2, 12);
+    expect(readFileSync(join(local12, 'report.html'), 'utf8')).toContain('id="axis-plots"');
+  });
+
+  it('rejects a bad base option with the flag rules, before running anything', async () => {
+    const { file } = sweepFile(TWELVE.replace('epochs: 6', 'epochs: -6'));
+    const r = await run(['sweep', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`deltaclip: ${file}: base: epochs must be an integer >= 1 (got -6)\n`);
+  });
+});
+
+describe('deltaclip sweep --queue with deltaclip worker', () => {
+  it('gives 2 queue workers the same results as the local pool', async () => {
+    const w1 = startWorker(redis.url);
+    const w2 = startWorker(redis.url);
+    await Promise.all([w1.ready, w2.ready]);
+    const { file, dir } = sweepFile(TWELVE);
+    const out = join(dir, 'queue');
+    const r = await run([
+      'sweep',
+      file,
+      '--backend',
+      'cpu',
+      '--queue',
+      redis.url,
+      '--calibrate-steps',
+      '0',
+      '--out',
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(outcomes(out)).toEqual(outcomes(local12));
+    const workers = new Set(readResults(out).runs.map((x) => x.worker));
+    expect(workers.size).toBe(2);
+    w1.child.kill('SIGTERM');
+    w2.child.kill('SIGTERM');
+    await Promise.all([w1.done, w2.done]);
+  });
+
+  it('finishes every run exactly once when a worker is SIGKILLed mid-run, resuming from the shared checkpoints', async () => {
+    const { file, dir } = sweepFile(FOUR);
+    const shared = join(dir, 'checkpoints');
+    const w1 = startWorker(redis.url, ['--checkpoint-dir', shared]);
+    await w1.ready;
+    const out = join(dir, 'queue');
+    const sweep = start([
+      'sweep',
+      file,
+      '--backend',
+      'cpu',
+      '--queue',
+      redis.url,
+      '--calibrate-steps',
+      '0',
+      '--out',
+      out,
+    ]);
+    // Killed once it reported step 3 or later: checkpoints of earlier steps (epoch ends) exist.
+    await waitForLine(w1.child, /: step ([3-9]|\d\d+)\//);
+    w1.child.kill('SIGKILL');
+    const w2 = startWorker(redis.url, ['--checkpoint-dir', shared]);
+    const r = await sweep.done;
+    expect(r.code, r.stderr).toBe(0);
+    const runs = readResults(out).runs;
+    expect(runs.map((x) => x.index)).toEqual([0, 1, 2, 3]);
+    expect(runs.every((x) => x.status === 'done')).toBe(true);
+    const resumed = runs.filter((x) => x.resumedFrom !== undefined);
+    expect(resumed).toHaveLength(1);
+    expect(resumed[0]!.resumedFrom).toBeGreaterThanOrEqual(1);
+    expect(resumed[0]!.attempts).toBe(2);
+    // Resumed from its checkpoint, the run ends exactly where the uninterrupted one did.
+    expect(outcomes(out).map((o) => o.losses?.at(-1))).toEqual(
+      outcomes(local4).map((o) => o.losses?.at(-1)),
+    );
+    w2.child.kill('SIGTERM');
+    await w2.done;
+  });
+
+  it('recovers when Redis restarts (and loses everything) mid-sweep', async () => {
+    const w1 = startWorker(redis.url);
+    await w1.ready;
+    const { file, dir } = sweepFile(FOUR.replace('epochs: 40', 'epochs: 10'));
+    const out = join(dir, 'queue');
+    const sweep = start([
+      'sweep',
+      file,
+      '--backend',
+      'cpu',
+      '--queue',
+      redis.url,
+      '--calibrate-steps',
+      '0',
+      '--out',
+      out,
+    ]);
+    await waitForLine(w1.child, /finished job/);
+    await redis.restart();
+    const r = await sweep.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /Redis no longer has job four-\w+-\d \(run \d\): it restarted without persistence/,
+    );
+    const runs = readResults(out).runs;
+    expect(runs.map((x) => [x.index, x.status])).toEqual([
+      [0, 'done'],
+      [1, 'done'],
+      [2, 'done'],
+      [3, 'done'],
+    ]);
+    w1.child.kill('SIGTERM');
+    await w1.done;
+  });
+
+  it('refuses a malformed job enqueued by hand, without retrying it', async () => {
+    const w1 = startWorker(redis.url);
+    await w1.ready;
+    const queue = new Queue('deltaclip-sweep', {
+      connection: { host: '127.0.0.1', port: redis.port },
+    });
+    try {
+      const notRun = await queue.add('run', { code: 'process.exit(1)' }, { attempts: 3 });
+      const badOption = await queue.add(
+        'run',
+        {
+          sweepId: 'by-hand',
+          index: 0,
+          label: 'bad',
+          options: { dataset: 'cars', epochs: -1, optimizer: 'sgd:lr=1' },
+        },
+        { attempts: 3 },
+      );
+      await waitForLine(w1.child, new RegExp(`refused job ${badOption.id}`));
+      const a = await queue.getJob(notRun.id!);
+      const b = await queue.getJob(badOption.id!);
+      expect(await a!.getState()).toBe('failed');
+      expect(a!.attemptsMade).toBe(1);
+      expect(a!.failedReason).toMatch(/^user error: job \d+ is not a deltaclip sweep run \(/);
+      expect(await b!.getState()).toBe('failed');
+      expect(b!.failedReason).toBe(
+        `user error: job ${badOption.id}: epochs must be an integer >= 1 (got -1)`,
+      );
+    } finally {
+      await queue.close();
+      w1.child.kill('SIGTERM');
+      await w1.done;
+    }
+  });
+});
