@@ -35,6 +35,15 @@ function where(d: DatasetFormatErrorDetails): string {
   return parts.length > 0 ? ` at ${parts.join(', ')}` : '';
 }
 
+/** The longest `found` text a message quotes in full; a hostile cell can be megabytes long. */
+const FOUND_SHOWN = 80;
+
+/** `"99999…" (200,002 characters)`: the start of a long value and its length. */
+function shorten(found: string): string {
+  if (found.length <= FOUND_SHOWN) return found;
+  return `${found.slice(0, FOUND_SHOWN)}… (${found.length.toLocaleString('en-US')} characters)`;
+}
+
 /**
  * A file (or in-memory input) does not follow its format: a wrong magic number, a truncated file, a
  * header that disagrees with the data size, a non-numeric cell in a numeric column, and so on.
@@ -56,7 +65,7 @@ export class DatasetFormatError extends DeltaclipError {
 
   constructor(details: DatasetFormatErrorDetails) {
     super(
-      `${details.file}${where(details)}: expected ${details.expected}, found ${details.found}.` +
+      `${details.file}${where(details)}: expected ${details.expected}, found ${shorten(details.found)}.` +
         (details.hint ? ` ${details.hint}` : ''),
     );
     this.file = details.file;

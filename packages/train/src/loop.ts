@@ -247,6 +247,12 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
           seconds: (performance.now() - t0) / 1000,
         };
         history.epochs.push(record);
+        // The last update can take finite weights to a non-finite loss that no step record sees
+        // (a step's loss is taken before its update): the evaluation of L(w_k) catches it.
+        if (diverged === undefined && !Number.isFinite(record.train.loss)) {
+          diverged = { step: record.step, loss: record.train.loss };
+          run.requestStop(`diverged at step ${record.step} (loss ${record.train.loss})`);
+        }
         for (const c of callbacks) await c.onEpochEnd?.(run, record);
       }
     }

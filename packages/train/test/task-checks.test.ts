@@ -93,11 +93,15 @@ describe('divergence', () => {
       seed: 0,
       recordEvery: 1,
     });
-    const firstBad = result.history.steps.find((s) => !Number.isFinite(s.loss))!;
+    // Full batch: the evaluation after update k is L(w_{k+1}), the loss the next step would see,
+    // so divergence is caught there, before a step is taken from non-finite weights.
+    expect(result.history.steps.every((s) => Number.isFinite(s.loss))).toBe(true);
+    const firstBad = result.history.epochs.find((e) => !Number.isFinite(e.train.loss))!;
     expect(firstBad).toBeDefined();
-    expect(result.diverged).toEqual({ step: firstBad.step, loss: firstBad.loss });
-    expect(result.reason).toBe(`diverged at step ${firstBad.step} (loss ${firstBad.loss})`);
-    expect(result.position.step).toBe(firstBad.step + 1);
+    expect(result.diverged).toEqual({ step: firstBad.step, loss: firstBad.train.loss });
+    expect(result.reason).toBe(`diverged at step ${firstBad.step} (loss ${firstBad.train.loss})`);
+    expect(result.position.step).toBe(firstBad.step);
+    expect(result.history.steps.at(-1)!.step).toBe(firstBad.step - 1);
     optimizer.dispose();
     model.dispose();
   });
