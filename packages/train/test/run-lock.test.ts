@@ -193,7 +193,7 @@ describe('resumeSpec', () => {
     );
     expect((mismatch({ batchSize: 32 }) as ResumeMismatchError).setting).toBe('batchSize');
     expect((mismatch({ epochs: 3 }) as Error).message).toContain(
-      'cannot change epochs when resuming (checkpoint: 10, requested: 3)',
+      'cannot lower epochs when resuming (checkpoint: 10, requested: 3): a resume may only extend a run; start a new run for a shorter one',
     );
     expect(() => resumeSpec(stored, { maxSteps: 0 })).toThrow(
       'maxSteps must be an integer >= 1 (got 0)',

@@ -13,8 +13,11 @@ export class ResumeMismatchError extends DeltaclipError {
     readonly stored: unknown,
     readonly requested: unknown,
   ) {
+    const values = `(checkpoint: ${JSON.stringify(stored)}, requested: ${JSON.stringify(requested)})`;
     super(
-      `cannot change ${setting} when resuming (checkpoint: ${JSON.stringify(stored)}, requested: ${JSON.stringify(requested)}): only epochs and maxSteps may grow; start a new run for other settings`,
+      setting === 'epochs' || setting === 'maxSteps'
+        ? `cannot lower ${setting} when resuming ${values}: a resume may only extend a run; start a new run for a shorter one`
+        : `cannot change ${setting} when resuming ${values}: only epochs and maxSteps may grow; start a new run for other settings`,
     );
   }
 }
