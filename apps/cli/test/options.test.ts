@@ -83,12 +83,12 @@ describe('options: one schema for flags and config files, checked before anythin
   it('suggests the nearest command, option and optimizer name', async () => {
     expectUserError(
       await run(['comapre']),
-      "Unknown command 'comapre'. Did you mean 'compare'? Commands: compare, train, analyze, reproduce, doctor, datasets. Run 'deltaclip --help'.",
+      "Unknown command 'comapre'. Did you mean 'compare'? Commands: compare, train, analyze, reproduce, sweep, worker, doctor, datasets. Run 'deltaclip --help'.",
       'command',
     );
     expectUserError(
       await run(['frobnicate']),
-      "Unknown command 'frobnicate'. Commands: compare, train, analyze, reproduce, doctor, datasets. Run 'deltaclip --help'.",
+      "Unknown command 'frobnicate'. Commands: compare, train, analyze, reproduce, sweep, worker, doctor, datasets. Run 'deltaclip --help'.",
       'no near command',
     );
     expectUserError(
