@@ -151,7 +151,7 @@ export function modelFiles(location: string, limits: ModelFileLimits = {}): tf.i
       const dir = dirname(file);
       return tf.io.getModelArtifactsForJSON(manifest, async (groups) => {
         const specs: tf.io.WeightsManifestEntry[] = [];
-        const buffers: ArrayBuffer[] = [];
+        const buffers: Buffer[] = [];
         let total = 0;
         for (const group of groups) {
           let groupBytes = 0;
@@ -160,9 +160,7 @@ export function modelFiles(location: string, limits: ModelFileLimits = {}): tf.i
             const data = await readCapped(shard, maxWeights - total, `weight file '${p}'`);
             total += data.byteLength;
             groupBytes += data.byteLength;
-            buffers.push(
-              data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
-            );
+            buffers.push(data);
           }
           const needs = group.weights.map(expectedBytes);
           if (needs.every((n) => n !== null)) {
@@ -176,7 +174,12 @@ export function modelFiles(location: string, limits: ModelFileLimits = {}): tf.i
           }
           specs.push(...group.weights);
         }
-        return [specs, buffers];
+        // One buffer: given one buffer per shard, tfjs 4.22 read the weights in the second as zeros.
+        const all = Buffer.concat(buffers);
+        return [
+          specs,
+          all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer,
+        ];
       });
     },
 
