@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { describeOptimizer, type RunOptimizer, type RunSpec } from '@deltaclip/train';
+import { describeOptimizer, optimizerTitle, type RunOptimizer, type RunSpec } from '@deltaclip/train';
 import { writeErrorFor } from './out-dir.js';
 import type { Output } from './output.js';
 import { createProgress } from './progress.js';
@@ -56,7 +56,7 @@ export async function runComparison(
   const specs: RunSpec[] = request.optimizers.map((optimizer) => ({ ...request.base, optimizer }));
   const workers = Math.max(1, Math.min(request.workers ?? availableParallelism(), specs.length));
   const labels = request.optimizers.map(describeOptimizer);
-  const shortLabels = request.optimizers.map((o) => o.label ?? o.className);
+  const shortLabels = request.optimizers.map((o) => o.label ?? optimizerTitle(o));
   const progress = createProgress(process.stderr, { quiet: output.json });
   output.info(
     `${request.title}: ${specs.length} runs in ${workers} worker process${workers === 1 ? '' : 'es'}`,

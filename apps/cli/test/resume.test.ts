@@ -125,7 +125,7 @@ describe('train --resume: extension and the printed command (built CLI as a real
     const first = start(['train', ...args, ...runtime, '--out', split]);
     running.push(first.child);
     // Progress lines come at each tenth of the run: wait for the second tenth, then interrupt.
-    await stderrMatch(first.child, /^DeltaGClip: (2[5-9]|[3-9]\d|1\d\d)\/250 /m);
+    await stderrMatch(first.child, /^δ-GClip: (2[5-9]|[3-9]\d|1\d\d)\/250 /m);
     first.child.kill('SIGINT');
     const stopped = await first.done;
     expect(stopped.code, stopped.stderr).toBe(130);
@@ -441,7 +441,7 @@ describe('train --resume: the run lock (built CLI as a real process)', () => {
 
     const holder = start(['train', '--resume', dir, '--epochs', '100000']);
     running.push(holder.child);
-    await stderrMatch(holder.child, /^DeltaGClip: \d+\/1000000 /m);
+    await stderrMatch(holder.child, /^δ-GClip: \d+\/1000000 /m);
     const second = await run(['train', '--resume', dir, '--epochs', '100000']);
     expect(second.code).toBe(2);
     expect(second.stderr).toBe(
@@ -494,7 +494,7 @@ describe('train --resume: the run lock (built CLI as a real process)', () => {
     running.push(again.child);
     // The checkpointer runs before the progress callback: a progress line at step n means the
     // checkpoint of step n is complete.
-    const seen = await stderrMatch(again.child, /^DeltaGClip: (\d+)\/1000000 /m);
+    const seen = await stderrMatch(again.child, /^δ-GClip: (\d+)\/1000000 /m);
     again.child.kill('SIGKILL');
     const killed = await again.done;
     expect(killed.signal).toBe('SIGKILL');

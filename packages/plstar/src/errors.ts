@@ -45,3 +45,18 @@ export class MonitorDisposedError extends DeltaclipError {
     );
   }
 }
+
+/**
+ * Thrown when a saved model (model.json and its weight files) cannot be read: `file` names the
+ * file at fault, the message says what is wrong with it and what to do.
+ */
+export class ModelFileError extends DeltaclipError {
+  override readonly name = 'ModelFileError';
+  readonly code = 'MODEL_FILE';
+  readonly file: string;
+
+  constructor(file: string, problem: string) {
+    super(`${file}: ${problem}`);
+    this.file = file;
+  }
+}

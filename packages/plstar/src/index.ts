@@ -5,7 +5,9 @@
  * spectrum), {@link topHessianEigenvalue} (beta from Hessian-vector products), {@link WeightSnapshot}
  * (||w_t - w_0||). Judge: {@link certify} / {@link certifyRun} (verdict `fails`, `vacuous` or
  * `informative`) and {@link adviseDelta}; cost a kernel-full analysis with {@link chooseKernelSamples}. Run: {@link analyzePlStar} at
- * given weights, {@link createPlStarMonitor} along training.
+ * given weights, {@link createPlStarMonitor} along training. A tf.LayersModel: {@link fromLayersModel}
+ * (one adapter) and {@link plStarCallback} for `model.fit`; `@deltaclip/plstar/node` loads a saved
+ * model.json.
  */
 
 /** The convention type, for convenience: its one definition (and its helpers) is in @deltaclip/utils. */
@@ -60,6 +62,14 @@ export {
   MonitorDisposedError,
   SecondOrderUnsupportedError,
 } from './errors.js';
+export {
+  describeFitOptimizer,
+  type FitOptimizer,
+  type PlStarCallback,
+  type PlStarCallbackOptions,
+  type PlStarFitResult,
+  plStarCallback,
+} from './fit-callback.js';
 export { fmt as formatNumber } from './format.js';
 export { gramMatrix } from './gram.js';
 export { type TopEigenvalue, type TopEigenvalueOptions, topHessianEigenvalue } from './hessian.js';
@@ -81,6 +91,12 @@ export {
   type KernelCostInput,
   kernelAnalysisCost,
 } from './kernel-cost.js';
+export {
+  type FromLayersModelOptions,
+  fromLayersModel,
+  type LayersModelAnalysis,
+  type LayersModelLike,
+} from './layers-model.js';
 export type { LossFn, PlStarModel } from './model.js';
 export {
   certificateInputsFromRecords,

@@ -43,6 +43,7 @@ export {
   clippingOf,
   createRunOptimizer,
   describeOptimizer,
+  optimizerTitle,
   learningRateOf,
   type RunOptimizer,
   type RunOptimizerOptions,

@@ -118,6 +118,15 @@ function short(x: number): string {
   return Number(x.toPrecision(3)).toString();
 }
 
+/** The optimizer's name for people, without hyperparameters: `δ-GClip`, `Adam + clip`. */
+export function optimizerTitle(spec: RunOptimizer): string {
+  const config = spec.config as Record<string, unknown>;
+  return (
+    (TITLES[canonicalClassName(spec.className)] ?? spec.className) +
+    (config.clipNorm != null ? ' + clip' : '')
+  );
+}
+
 /**
  * A readable label from className and config: `δ-GClip (eta 0.1, gamma 1, delta 0.01)`. Only the
  * hyperparameters the spec sets are shown; `label` wins when given.
@@ -125,9 +134,7 @@ function short(x: number): string {
 export function describeOptimizer(spec: RunOptimizer): string {
   if (spec.label) return spec.label;
   const config = spec.config as Record<string, unknown>;
-  const title =
-    (TITLES[canonicalClassName(spec.className)] ?? spec.className) +
-    (config.clipNorm != null ? ' + clip' : '');
+  const title = optimizerTitle(spec);
   const parts: string[] = [];
   for (const [key, shown] of SHOWN) {
     const v = config[key];

@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import {
   type Callback,
   describeOptimizer,
+  optimizerTitle,
   type ResumeState,
   type RunOptimizer,
   type RunOutcome,
@@ -224,7 +225,7 @@ export async function train(argv: readonly string[], output: Output): Promise<vo
   };
   process.on('SIGINT', onSigint);
   const progress = createProgress(process.stderr, { quiet: output.json });
-  const label = spec.optimizer.label ?? spec.optimizer.className;
+  const label = spec.optimizer.label ?? optimizerTitle(spec.optimizer);
   let stepsTaken = 0;
   const reporter: Callback = {
     onStepEnd(run) {
