@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeIdx } from '@deltaclip/datasets';
+import { encodeIdx } from '@deltaclip/datasets/internal';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from './cli.js';
 

@@ -4,11 +4,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-// bench does not depend on @deltaclip/datasets yet: import its build directly (same tfjs-core).
+import { encodeCifar, encodeIdx } from '@deltaclip/datasets/internal';
 import {
   Dataset,
-  encodeCifar,
-  encodeIdx,
   parseCifar,
   parseCsv,
   parseIdx,

@@ -224,7 +224,7 @@ const cases: Case[] = [
     run: () => parseCifar(zeros(3073 + 100), 'cifar-10'),
     error: [
       DatasetFormatError,
-      '1 whole record(s) and 100 byte(s) of record 2 (the file is truncated)',
+      '1 whole record(s) and 100 byte(s) of record 2. The file is truncated',
     ],
   },
   {
@@ -270,7 +270,7 @@ const cases: Case[] = [
   {
     name: 'cifar: binary garbage',
     run: () => parseCifar(garbage(5000), 'cifar-10'),
-    error: [DatasetFormatError, 'the file is truncated'],
+    error: [DatasetFormatError, 'The file is truncated'],
   },
   // --- CSV ---
   {

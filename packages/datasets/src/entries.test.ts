@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as browser from './index.js';
 import * as nodeMain from './index.node.js';
+import * as internal from './internal.js';
 import * as nodeExtra from './node.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,6 +39,34 @@ describe('package entries', () => {
     );
   });
 
+  it('implementation details are on /internal only, and the dead readText is gone', () => {
+    const internalNames = Object.keys(internal);
+    expect(internalNames).toEqual(
+      expect.arrayContaining(['encodeIdx', 'encodeCifar', 'gunzip', 'STREAM', 'CIFAR_IMAGE_BYTES']),
+    );
+    // A name is public or internal, never both.
+    expect(internalNames.filter((name) => name in nodeExtra)).toEqual([]);
+    const hidden = ['readText', 'readBytes', 'locateFiles', 'readFileBytes', 'vegaDataPath'];
+    for (const name of hidden) {
+      expect(name in nodeExtra || name in internal).toBe(false);
+    }
+    expect(Object.keys(browser)).toEqual(
+      expect.arrayContaining([
+        'Dataset',
+        'loadCars',
+        'parseIdx',
+        'DEFAULT_MAX_BYTES',
+        'epochOrder',
+      ]),
+    );
+  });
+
+  it('/internal reaches no Node-only module either', () => {
+    const graph = reachable(join(here, 'internal.ts'));
+    const nodeImports = [...graph.values()].flat().filter((s) => s.startsWith('node:'));
+    expect(nodeImports).toEqual([]);
+  });
+
   it('the browser entry reaches no Node-only module (node:fs, node:zlib, ...)', () => {
     const graph = reachable(join(here, 'index.ts'));
     const nodeImports = [...graph.entries()].flatMap(([file, specs]) =>
@@ -55,6 +84,10 @@ describe('package entries', () => {
     expect(Object.keys(pkg.exports['.'])).toEqual(['types', 'browser', 'node', 'default']);
     expect(pkg.exports['.'].browser).toBe('./dist/index.js');
     expect(pkg.exports['.'].node).toBe('./dist/index.node.js');
+    for (const subpath of ['./node', './internal']) {
+      expect(Object.keys(pkg.exports[subpath])).toEqual(['types', 'default']);
+    }
+    expect(pkg.exports['./internal'].default).toBe('./dist/internal.js');
     expect(pkg.dependencies['vega-datasets']).toBe('3.2.1');
   });
 });

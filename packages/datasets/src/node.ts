@@ -1,9 +1,10 @@
 /**
  * @deltaclip/datasets/node — everything in the main entry plus loaders that take file paths and
  * folders: IDX, CIFAR and tabular files, and the MNIST / Fashion-MNIST / CIFAR directory loaders.
+ * The helpers behind them (locateFiles, readFileBytes, vegaDataPath, the search-path constants)
+ * are not exported: dataSearchPath says where files are looked for.
  */
 
-export { vegaDataPath } from './bundled/vega-node.js';
 export * from './index.node.js';
 export {
   type DataFileDescription,
@@ -16,18 +17,14 @@ export {
 } from './node/data-path.js';
 export {
   type CifarDirectoryOptions,
-  DATA_DIR_ENV,
   dataSearchPath,
   loadCifarDirectory,
   loadMnistDirectory,
-  locateFiles,
-  SYSTEM_DATA_DIRS,
 } from './node/directories.js';
 export {
   type FilePath,
   loadTabularFile,
   readCifarFile,
-  readFileBytes,
   readIdxFile,
   readTableFile,
 } from './node/files.js';

@@ -6,13 +6,6 @@ export {
   BUNDLED_DATASETS,
   type BundledName,
   type BundledOptions,
-  CARS_FEATURES,
-  PENGUINS_CATEGORICAL,
-  PENGUINS_NUMERIC,
-  prepareBundled,
-  prepareCars,
-  preparePenguins,
-  VEGA_DATASETS_VERSION,
 } from './bundled/vega.js';
 export {
   CATALOG,
@@ -39,13 +32,9 @@ export {
   DatasetTooLargeError,
   type ExpectedFile,
   type FormatErrorLocation,
-  formatBytes,
   UnknownColumnError,
 } from './errors.js';
 export {
-  CIFAR_FILES,
-  CIFAR_IMAGE_BYTES,
-  CIFAR_RECORD_BYTES,
   CIFAR10_CLASSES,
   CIFAR100_COARSE_CLASSES,
   CIFAR100_FINE_CLASSES,
@@ -54,16 +43,11 @@ export {
   type CifarLayout,
   type CifarVariant,
   cifarDataset,
-  cifarObtainHint,
-  encodeCifar,
   type ParseCifarOptions,
   parseCifar,
   readCifar,
 } from './formats/cifar.js';
-export { gunzip, isGzip } from './formats/gzip.js';
 export {
-  encodeIdx,
-  IDX_TYPE_CODES,
   type IdxArray,
   type IdxDtype,
   type IdxExpectation,
@@ -73,24 +57,18 @@ export {
 } from './formats/idx.js';
 export { DEFAULT_MAX_BYTES, type ReadLimits } from './formats/limits.js';
 export {
-  MNIST_FILES,
   type MnistOptions,
   type MnistSources,
   type MnistVariant,
   mnistDataset,
-  mnistObtainHint,
   readMnist,
 } from './formats/mnist.js';
-export {
-  type BinarySource,
-  readBytes,
-  readContent,
-  readText,
-  sourceName,
-  type TextSource,
+export type {
+  BinarySource,
+  TextSource,
 } from './formats/source.js';
 export type { DatasetMetadata, Normalization, SplitName, Splits, Task } from './metadata.js';
-export { epochOrder, STREAM } from './random.js';
+export { epochOrder } from './random.js';
 export {
   CLASSIFICATION_2D_KINDS,
   type Classification2dKind,
@@ -103,7 +81,6 @@ export {
   type LeastSquaresTheory,
   linearLeastSquares,
   type SpectrumSpec,
-  spectrum,
 } from './synthetic/least-squares.js';
 export {
   SEQUENCE_KINDS,

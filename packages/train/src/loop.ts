@@ -249,9 +249,10 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         history.epochs.push(record);
         // The last update can take finite weights to a non-finite loss that no step record sees
         // (a step's loss is taken before its update): the evaluation of L(w_k) catches it.
-        if (diverged === undefined && !Number.isFinite(record.train.loss)) {
-          diverged = { step: record.step, loss: record.train.loss };
-          run.requestStop(`diverged at step ${record.step} (loss ${record.train.loss})`);
+        const trainLoss = record.train.loss;
+        if (diverged === undefined && trainLoss !== undefined && !Number.isFinite(trainLoss)) {
+          diverged = { step: record.step, loss: trainLoss };
+          run.requestStop(`diverged at step ${record.step} (loss ${trainLoss})`);
         }
         for (const c of callbacks) await c.onEpochEnd?.(run, record);
       }

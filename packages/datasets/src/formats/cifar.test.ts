@@ -90,7 +90,7 @@ describe('parseCifar', () => {
       parseCifar(bytes.subarray(0, 2 * 3073 + 100), 'cifar-10', { file: 'data_batch_1.bin' }),
     );
     expect(e.message).toBe(
-      'data_batch_1.bin at byte offset 6146: expected a whole number of 3073-byte CIFAR-10 records (1 label byte + 3072 pixel bytes), found 6246 bytes: 2 whole record(s) and 100 byte(s) of record 3 (the file is truncated). Download the file again.',
+      'data_batch_1.bin at byte offset 6146: expected a whole number of 3073-byte CIFAR-10 records (1 label byte + 3072 pixel bytes), found 6246 bytes: 2 whole record(s) and 100 byte(s) of record 3. The file is truncated: download it again.',
     );
   });
 

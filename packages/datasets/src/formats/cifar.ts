@@ -110,12 +110,14 @@ export function parseCifar(
       file,
       offset: whole * record,
       expected: `a whole number of ${recordText}`,
-      found: `${bytes.length} bytes: ${whole} whole record(s) and ${bytes.length - whole * record} byte(s) of record ${whole + 1} (the file is truncated)`,
+      // Kept under the 80 characters a DatasetFormatError quotes in full, even for 1 GiB files;
+      // "truncated" is said in the hint, where it applies (not to gzip or the other variant).
+      found: `${bytes.length} bytes: ${whole} whole record(s) and ${bytes.length - whole * record} byte(s) of record ${whole + 1}`,
       hint: isGzip(bytes)
         ? 'The file is gzip-compressed: use readCifar (or readCifarFile in Node), which decompresses it.'
         : looksOther
           ? `The size fits ${other.toUpperCase()} records: is this a ${other.toUpperCase()} file?`
-          : 'Download the file again.',
+          : 'The file is truncated: download it again.',
     });
   }
   const count = bytes.length / record;

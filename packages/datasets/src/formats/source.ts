@@ -25,8 +25,11 @@ export function sourceName(source: BinarySource | TextSource, label?: string): s
   return '<bytes>';
 }
 
-/** View any binary source as bytes (no copy for ArrayBuffer and typed-array inputs). */
-export async function readBytes(source: BinarySource): Promise<Uint8Array> {
+/**
+ * View any binary source as bytes (no copy for ArrayBuffer and typed-array inputs). Not exported:
+ * it has no size cap, so every caller goes through readContent.
+ */
+async function readBytes(source: BinarySource): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   if (ArrayBuffer.isView(source)) {
@@ -42,21 +45,6 @@ export async function readBytes(source: BinarySource): Promise<Uint8Array> {
     return new Uint8Array(await response.arrayBuffer());
   }
   return new Uint8Array(await source.arrayBuffer());
-}
-
-/** Read any text source as a string (UTF-8). */
-export async function readText(source: TextSource): Promise<string> {
-  if (typeof source === 'string') return source;
-  if (source instanceof URL) {
-    const response = await fetch(source);
-    if (!response.ok) {
-      throw new Error(
-        `Fetching ${source.href} failed: HTTP ${response.status} ${response.statusText}`,
-      );
-    }
-    return response.text();
-  }
-  return source.text();
 }
 
 /**
