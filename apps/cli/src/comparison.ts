@@ -1,6 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { describeOptimizer, optimizerTitle, type RunOptimizer, type RunSpec } from '@deltaclip/train';
+import {
+  describeOptimizer,
+  optimizerTitle,
+  type RunOptimizer,
+  type RunSpec,
+} from '@deltaclip/train';
 import { writeErrorFor } from './out-dir.js';
 import type { Output } from './output.js';
 import { createProgress } from './progress.js';
