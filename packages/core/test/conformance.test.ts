@@ -18,11 +18,9 @@ import {
 } from '../src/schedules/schedules.js';
 import { describeOptimizerConformance } from '../src/testing/conformance.js';
 import { referenceSgd } from '../src/testing/reference.js';
+import { CLIPPING_SUBJECTS } from '../src/testing/subjects.js';
 
-describeOptimizerConformance({
-  name: 'deltaGClip',
-  create: () => deltaGClip({ learningRate: 0.2, gamma: 0.5, delta: 0.05 }),
-});
+for (const subject of CLIPPING_SUBJECTS) describeOptimizerConformance(subject);
 describeOptimizerConformance({
   name: 'deltaGClip with coupled weight decay and a schedule',
   create: () =>
@@ -32,21 +30,6 @@ describeOptimizerConformance({
       delta: 0.05,
       weightDecay: 1e-3,
       schedule: stepDecaySchedule({ boundaries: [30], factor: 0.5 }),
-    }),
-});
-describeOptimizerConformance({
-  name: 'gClip',
-  create: () => gClip({ learningRate: 0.2, gamma: 0.5 }),
-});
-describeOptimizerConformance({
-  name: 'deltaGClipPerTensor with decoupled weight decay',
-  create: () =>
-    deltaGClipPerTensor({
-      learningRate: 0.2,
-      gamma: 0.5,
-      delta: 0.05,
-      weightDecay: 1e-3,
-      decoupledWeightDecay: true,
     }),
 });
 describeOptimizerConformance({

@@ -1,5 +1,4 @@
-import { deltaGClip, deltaGClipPerTensor, gClip } from '@deltaclip/core';
-import { describeOptimizerConformance } from '@deltaclip/core/testing';
+import { CLIPPING_SUBJECTS, describeOptimizerConformance } from '@deltaclip/core/testing';
 import { gradientsRegistered } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -133,25 +132,7 @@ export async function describeBackendConformance(
       });
     }
 
-    describeOptimizerConformance({
-      name: 'deltaGClip',
-      create: () => deltaGClip({ learningRate: 0.2, gamma: 0.5, delta: 0.05 }),
-    });
-    describeOptimizerConformance({
-      name: 'gClip',
-      create: () => gClip({ learningRate: 0.2, gamma: 0.5 }),
-    });
-    describeOptimizerConformance({
-      name: 'deltaGClipPerTensor with decoupled weight decay',
-      create: () =>
-        deltaGClipPerTensor({
-          learningRate: 0.2,
-          gamma: 0.5,
-          delta: 0.05,
-          weightDecay: 1e-3,
-          decoupledWeightDecay: true,
-        }),
-    });
+    for (const subject of CLIPPING_SUBJECTS) describeOptimizerConformance(subject);
   });
   return selected;
 }

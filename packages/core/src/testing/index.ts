@@ -17,3 +17,4 @@ export {
   referenceSchedule,
   referenceSgd,
 } from './reference.js';
+export { CLIPPING_SUBJECTS } from './subjects.js';
