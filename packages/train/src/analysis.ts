@@ -1,7 +1,7 @@
 import { createPlStarMonitor, type PlStarMonitor, type PlStarRecord } from '@deltaclip/plstar';
 import { requireInteger } from '@deltaclip/utils';
 import type { Callback, RunContext } from './callbacks.js';
-import { fullBatch } from './full-batch.js';
+import { analysisInputs, fullBatch } from './full-batch.js';
 import type { AnalysisRecord } from './history.js';
 import type { LossSpec } from './objectives.js';
 import type { Task } from './task.js';
@@ -39,13 +39,7 @@ export function plstarCallback(
   const every = requireInteger('analysis.every', spec.every, 1);
   const data = fullBatch(task, loss);
   const monitor = createPlStarMonitor({
-    model: task.model,
-    x: data.x,
-    y: data.y,
-    // Without a square-loss convention plstar skips the kernel bound and says why.
-    ...(data.convention ? { squareLoss: data.convention } : {}),
-    lossFn: data.lossFn,
-    lossName: task.objective.name,
+    ...analysisInputs(task, data),
     every,
     tangentKernelSamples: spec.tangentKernelSamples ?? Math.min(task.train.size, 32),
     hessianIterations: spec.hessianIterations ?? 10,

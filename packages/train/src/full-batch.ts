@@ -37,3 +37,19 @@ export function fullBatch(task: Task, loss: LossSpec): FullBatch {
     dispose: () => tf.dispose([x, y]),
   };
 }
+
+/**
+ * What plstar's `analyzePlStar` and `createPlStarMonitor` take for a task's full batch: the model,
+ * the data, the run's own loss and its name, and the square-loss convention when there is one
+ * (without it plstar skips the tangent-kernel bound and says why).
+ */
+export function analysisInputs(task: Task, data: FullBatch) {
+  return {
+    model: task.model,
+    x: data.x,
+    y: data.y,
+    ...(data.convention ? { squareLoss: data.convention } : {}),
+    lossFn: data.lossFn,
+    lossName: task.objective.name,
+  };
+}

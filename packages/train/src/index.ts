@@ -18,7 +18,7 @@ export {
   unpackTensors,
 } from './checkpoint-format.js';
 export { EXPERIMENTS, type Experiment, type ExperimentPlan } from './experiments.js';
-export { type FullBatch, fullBatch } from './full-batch.js';
+export { analysisInputs, type FullBatch, fullBatch } from './full-batch.js';
 export {
   type AnalysisRecord,
   type EpochRecord,

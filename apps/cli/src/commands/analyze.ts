@@ -8,7 +8,13 @@ import {
   WeightSnapshot,
 } from '@deltaclip/plstar';
 import { loadLayersModelFile } from '@deltaclip/plstar/node';
-import { buildTask, fullBatch, type RunOutcome, type RunSpec } from '@deltaclip/train';
+import {
+  analysisInputs,
+  buildTask,
+  fullBatch,
+  type RunOutcome,
+  type RunSpec,
+} from '@deltaclip/train';
 import { loadDatasetNode, readResumeState } from '@deltaclip/train/node';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
 import { type CommandDef, parseCommand, UsageError, type Values } from '../args.js';
@@ -118,13 +124,7 @@ export async function analyze(argv: readonly string[], output: Output): Promise<
   let record: PlStarRecord;
   try {
     record = await analyzePlStar({
-      model: task.model,
-      x: data.x,
-      y: data.y,
-      // Without a square-loss convention plstar skips the kernel bound and says why.
-      ...(data.convention ? { squareLoss: data.convention } : {}),
-      lossFn: data.lossFn,
-      lossName: task.objective.name,
+      ...analysisInputs(task, data),
       tangentKernelSamples:
         values['kernel-samples'] !== undefined
           ? Number(values['kernel-samples'])
