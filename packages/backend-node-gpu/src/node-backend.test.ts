@@ -1,16 +1,8 @@
-import { BackendUnavailableError, cpuBackend, useBackend } from '@deltaclip/backend';
+import { cpuBackend, useBackend } from '@deltaclip/backend';
+import { unavailable as rejection } from '@deltaclip/backend/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { createNodeBackend, nodeBackend, nodeGpuBackend } from './node-backend.js';
-
-async function rejection(promise: Promise<unknown>): Promise<BackendUnavailableError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BackendUnavailableError);
-  return error as BackendUnavailableError;
-}
 
 // On this machine neither tfjs-node nor tfjs-node-gpu is installed (their install script
 // downloads libtensorflow): these are the real diagnosis paths.

@@ -1,16 +1,8 @@
-import { BackendUnavailableError, useBackend } from '@deltaclip/backend';
+import { useBackend } from '@deltaclip/backend';
+import { unavailable as rejection } from '@deltaclip/backend/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { wasmBackend } from './wasm-backend.js';
-
-async function rejection(promise: Promise<unknown>): Promise<BackendUnavailableError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BackendUnavailableError);
-  return error as BackendUnavailableError;
-}
 
 // In order: the build is chosen once per process, by the first load.
 describe('the wasm adapter in Node', () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { cpuBackend } from './adapters/cpu.js';
 import { BackendUnavailableError } from './errors.js';
 import { BACKEND_SPEC_VERSION, type BackendAdapter } from './spec.js';
+import { unavailable as rejection } from './testing/unavailable.js';
 import { useBackend } from './use-backend.js';
 
 function fakeAdapter(overrides: Partial<BackendAdapter> & { name: string }): BackendAdapter {
@@ -26,15 +27,6 @@ function fakeAdapter(overrides: Partial<BackendAdapter> & { name: string }): Bac
     }),
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<BackendUnavailableError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BackendUnavailableError);
-  return error as BackendUnavailableError;
 }
 
 describe('useBackend(adapter)', () => {

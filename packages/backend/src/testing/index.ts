@@ -8,3 +8,4 @@ export {
   maxRelativeDifference,
 } from './backend-conformance.js';
 export { describeOptimizerKernels } from './optimizer-kernels.js';
+export { unavailable } from './unavailable.js';
