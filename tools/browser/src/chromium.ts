@@ -91,7 +91,9 @@ export async function pageResult<T>(
     threw(new Error(`the page threw: ${e.message}`));
   });
   try {
-    await tab.goto(url);
+    // 'commit', not 'load': a page that computes on its main thread (a benchmark's blocking
+    // reads) delays its load event for as long as it runs; waitForFunction bounds the wait.
+    await tab.goto(url, { waitUntil: 'commit' });
     const done = tab.waitForFunction(
       () => (globalThis as { __result?: unknown }).__result !== undefined,
       undefined,
