@@ -223,6 +223,24 @@ describe("every README's first example, as Node ESM in the blank project", () =>
   }, 400_000);
 });
 
+describe('CommonJS, as each README states it', () => {
+  const libraries = PACKAGES.filter((p) => p.name !== 'deltaclip');
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  // Older Node cannot require() an ES module; the READMEs say to use import() there.
+  const requireEsm = major > 22 || (major === 22 && minor >= 12) || (major === 20 && minor >= 19);
+  for (const pkg of libraries) {
+    it(`${pkg.name}: its README says ESM only`, () => {
+      expect(pkg.readme).toContain('ESM only: no CommonJS build is shipped');
+    });
+    it.skipIf(!requireEsm)(`${pkg.name}: require() loads it (Node 20.19+, 22.12+)`, () => {
+      const script = `const m = require(${JSON.stringify(pkg.name)}); console.log(Object.keys(m).length);`;
+      const result = run(process.execPath, ['-e', script], project);
+      expect(result.status, result.stderr).toBe(0);
+      expect(Number(result.stdout.trim().split('\n').at(-1))).toBeGreaterThan(0);
+    });
+  }
+});
+
 describe('types, with tsc --strict', () => {
   it('a TypeScript file importing every main entry compiles', () => {
     const imports = [...tarballs.keys()].filter((n) => n !== 'deltaclip');
