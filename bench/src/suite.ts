@@ -24,11 +24,7 @@ export function fmt(x: number, digits = 3): string {
   return Number(x.toPrecision(digits)).toString();
 }
 
-/** Median of a sample. */
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
+export { median } from './stats.js';
 
 /** The machine a section was measured on. */
 export function machine(): string {

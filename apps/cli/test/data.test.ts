@@ -359,10 +359,18 @@ describe('deltaclip with your own data and classification (built CLI)', () => {
     expect(r.code, r.stderr).toBe(0);
     const json = JSON.parse(r.stdout) as {
       summary: Summary;
-      history: { steps: { step: number; loss: number | null }[] };
+      history: {
+        steps: { step: number; loss: number | null }[];
+        epochs: { step: number; train: { loss: number | null } }[];
+      };
     };
-    // JSON writes NaN/Infinity as null: the first such step is the divergence.
-    const firstBad = json.history.steps.find((s) => s.loss === null || !Number.isFinite(s.loss));
+    // JSON writes NaN/Infinity as null. The loss of w_k is seen by step k's record or, after the
+    // last update of an epoch, by that epoch's evaluation: the first non-finite one is the divergence.
+    const losses = [
+      ...json.history.steps.map((s) => ({ step: s.step, loss: s.loss })),
+      ...json.history.epochs.map((e) => ({ step: e.step, loss: e.train.loss })),
+    ].sort((a, b) => a.step - b.step);
+    const firstBad = losses.find((s) => s.loss === null || !Number.isFinite(s.loss));
     expect(firstBad).toBeDefined();
     expect(json.summary.diverged?.step).toBe(firstBad!.step);
     expect(['NaN', 'Infinity', '-Infinity']).toContain(json.summary.diverged?.loss);

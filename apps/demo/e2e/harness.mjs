@@ -1,44 +1,20 @@
 // @ts-check
 /**
  * What the end-to-end tests and the `demo` benchmark share: build the app, serve dist/ with the
- * headers that enable WASM threads, and drive Debian's Chromium through playwright-core. Plain
+ * headers that enable WASM threads, and drive Debian's Chromium (both from tools/browser). Plain
  * JavaScript so that the benchmark (bench/src/suites/demo.ts) can import it without a build step.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium, serveStatic as serveFolder } from '@deltaclip/browser-harness';
 
 /** The app's folder (apps/demo). */
 export const APP_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = join(APP_ROOT, 'dist');
 /** Where tests put screenshots and other artifacts (gitignored). */
 export const ARTIFACTS = join(APP_ROOT, 'test-results');
-export const CHROMIUM = '/usr/bin/chromium';
-
-/** Cross-origin isolation: SharedArrayBuffer, hence threaded WASM. */
-export const ISOLATION_HEADERS = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
-
-const TYPES = /** @type {Record<string, string>} */ ({
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.map': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-});
 
 /**
  * Build the app with `vite build` (skipped when `reuse` is true and dist/index.html exists).
@@ -61,80 +37,19 @@ export function buildApp(options = {}) {
 }
 
 /**
- * Serve a folder on a free localhost port with the isolation headers.
+ * Serve dist/ (or `root`) on a free localhost port with the isolation headers.
  * @param {string} [root]
- * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
-export async function serveStatic(root = DIST) {
-  const base = resolve(root);
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    let file = normalize(join(base, path));
-    if (file !== base && !file.startsWith(base + sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file)) {
-      res.writeHead(404, ISOLATION_HEADERS).end('not found');
-      return;
-    }
-    res.writeHead(200, {
-      ...ISOLATION_HEADERS,
-      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'Cache-Control': 'no-cache',
-    });
-    res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
-  });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(undefined)));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return {
-    url: `http://127.0.0.1:${address.port}/`,
-    close: () =>
-      new Promise((ok) => {
-        server.closeAllConnections();
-        server.close(() => ok());
-      }),
-  };
+export function serveStatic(root = DIST) {
+  return serveFolder(root);
 }
 
-/** Flags for Debian's Chromium in CI (no sandbox as root, nothing that reaches the network). */
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 /**
- * Launch Chromium with a fresh user-data dir (removed by `close`).
- * @param {{ viewport?: { width: number, height: number } }} [options]
+ * Launch Chromium with a fresh user-data dir (removed by `close`): tools/browser's launcher.
+ * @param {import('@deltaclip/browser-harness').LaunchOptions} [options]
  */
-export async function launchBrowser(options = {}) {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); never a downloaded browser`,
-    );
-  }
-  const userDataDir = mkdtempSync(join(tmpdir(), 'deltaclip-demo-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_FLAGS,
-    viewport: options.viewport ?? { width: 1280, height: 900 },
-  });
-  return {
-    context,
-    close: async () => {
-      await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
-    },
-  };
+export function launchBrowser(options = {}) {
+  return launchChromium(options);
 }
 
 /**

@@ -1,5 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { registerCpuKernels } from '@deltaclip/backend/internal';
 import { registerWasmKernels } from '@deltaclip/backend-wasm';
+import {
+  chromiumMissing,
+  launchChromium,
+  pageResult,
+  serveStatic,
+} from '@deltaclip/browser-harness';
 import { deltaGClip } from '@deltaclip/core';
 import {
   GUARDED_AXPY,
@@ -12,6 +22,9 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { build } from 'vite';
+import type { WebglRow } from '../browser/webgl-step/main.js';
+import { timeSteps } from '../stats.js';
 import { fmt, median, type Suite, table } from '../suite.js';
 
 interface Row {
@@ -36,21 +49,6 @@ function without(names: readonly string[], backend: string, fn: () => number): n
 
 const SHARED = [GUARDED_AXPY, SUM_OF_SQUARES, SELECT_BY_SCALAR];
 const HOST = [HOST_GUARDED_AXPY, HOST_SUM_OF_SQUARES, HOST_SELECT_BY_SCALAR];
-
-/** Time `reps` steps after a warm-up; every step waits for the result (dataSync of a variable). */
-function timeSteps(step: () => void, sync: () => void, reps: number): number {
-  step();
-  step();
-  sync();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    step();
-    sync();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
 
 async function measure(
   backend: string,
@@ -109,6 +107,42 @@ async function measure(
   };
 }
 
+/** The page's source folder (Vite bundles the TypeScript itself). */
+const WEBGL_PAGE = fileURLToPath(new URL('../../src/browser/webgl-step/', import.meta.url));
+
+/**
+ * The webgl rows, measured in headless Chromium (WebGL2 on SwiftShader here: software, so the
+ * absolute times say little about a real GPU; the ratio is what the row is for).
+ */
+async function measureWebgl(): Promise<{ rows: WebglRow[]; renderer: string } | string> {
+  const missing = chromiumMissing();
+  if (missing !== undefined) return missing;
+  const outDir = mkdtempSync(join(tmpdir(), 'deltaclip-bench-webgl-'));
+  try {
+    await build({
+      root: WEBGL_PAGE,
+      configFile: false,
+      logLevel: 'error',
+      build: { outDir, emptyOutDir: true, target: 'es2022' },
+    });
+    const server = await serveStatic(outDir);
+    const browser = await launchChromium();
+    try {
+      const { result } = await pageResult<
+        { rows: WebglRow[]; renderer: string; backend: string } | { error: string }
+      >(browser, server.url, 600_000);
+      if ('error' in result) return `the webgl page failed: ${result.error}`;
+      if (result.backend !== 'webgl') return `the page ran on ${result.backend}, not webgl`;
+      return result;
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
 export const optimizerStep: Suite = {
   id: 'optimizer-step',
   title: 'One optimizer step: δ-GClip vs tf.train.sgd',
@@ -122,12 +156,17 @@ export const optimizerStep: Suite = {
         rows.push(await measure(backend, params, big ? 3 : 5, big ? 5 : 7));
       }
     }
+    const webgl = await measureWebgl();
+    const webglRows = typeof webgl === 'string' ? [] : webgl.rows;
     return [
       'Same four variables and gradients; median time of one step including the wait for its result.',
       'δ-GClip runs with its defaults (non-finite guard on, telemetry on). "with @deltaclip/backend"',
       'uses its fused kernels (wasm: SIMD); "core only, stock backend" is what a user with only',
       '@deltaclip/core and tfjs\'s own backend gets (core\'s own one-pass kernels); "plain ops" is the',
       'same optimizer with no fused kernel at all (a backend neither package knows).',
+      typeof webgl === 'string'
+        ? `webgl rows not measured: ${webgl}.`
+        : `webgl: tfjs-backend-webgl in headless Chromium (${webgl.renderer}: software rendering, so only the ratio transfers to a real GPU); @deltaclip/backend has no webgl kernels, so only the core-only column applies.`,
       '',
       table(
         [
@@ -141,17 +180,31 @@ export const optimizerStep: Suite = {
           'δ-GClip plain ops ms',
           'ratio',
         ],
-        rows.map((r) => [
-          r.backend,
-          `${r.params / 1e6}M`,
-          fmt(r.sgdMs),
-          fmt(r.deltaGClipMs),
-          `${fmt(r.deltaGClipMs / r.sgdMs)}x`,
-          fmt(r.deltaGClipCoreOnlyMs),
-          `${fmt(r.deltaGClipCoreOnlyMs / r.sgdMs)}x`,
-          fmt(r.deltaGClipFallbackMs),
-          `${fmt(r.deltaGClipFallbackMs / r.sgdMs)}x`,
-        ]),
+        rows
+          .map((r) => [
+            r.backend,
+            `${r.params / 1e6}M`,
+            fmt(r.sgdMs),
+            fmt(r.deltaGClipMs),
+            `${fmt(r.deltaGClipMs / r.sgdMs)}x`,
+            fmt(r.deltaGClipCoreOnlyMs),
+            `${fmt(r.deltaGClipCoreOnlyMs / r.sgdMs)}x`,
+            fmt(r.deltaGClipFallbackMs),
+            `${fmt(r.deltaGClipFallbackMs / r.sgdMs)}x`,
+          ])
+          .concat(
+            webglRows.map((r) => [
+              'webgl',
+              `${r.params / 1e6}M`,
+              fmt(r.sgdMs),
+              'n/a',
+              'n/a',
+              fmt(r.deltaGClipCoreOnlyMs),
+              `${fmt(r.deltaGClipCoreOnlyMs / r.sgdMs)}x`,
+              'n/a',
+              'n/a',
+            ]),
+          ),
       ),
     ].join('\n');
   },

@@ -1,11 +1,17 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FLOAT32_MLP_TOLERANCE } from '@deltaclip/backend/testing';
-import { type Browser, chromium } from 'playwright-core';
+import {
+  chromiumMissing,
+  ISOLATION_HEADERS,
+  type LaunchedChromium,
+  launchChromium,
+  pageResult,
+  type StaticServer,
+  serveStatic,
+} from '@deltaclip/browser-harness';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -15,7 +21,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * and the reference models must train like on cpu. Runs where Chromium is installed
  * (`apt-get install chromium`, or CHROMIUM_PATH).
  */
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const page = fileURLToPath(new URL('./browser/', import.meta.url));
 
 interface PageResult {
@@ -35,136 +40,94 @@ interface PageResult {
   };
 }
 
-describe.skipIf(!existsSync(chromiumPath))('in a browser (Vite bundle, headless Chromium)', () => {
-  let outDir: string;
-  let browser: Browser;
-  const servers: Server[] = [];
+describe.skipIf(chromiumMissing() !== undefined)(
+  'in a browser (Vite bundle, headless Chromium)',
+  () => {
+    let outDir: string;
+    let browser: LaunchedChromium;
+    const servers: StaticServer[] = [];
 
-  beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'deltaclip-wasm-page-'));
-    await build({
-      root: page,
-      logLevel: 'error',
-      build: { outDir, emptyOutDir: true, minify: false, target: 'es2022' },
+    beforeAll(async () => {
+      outDir = mkdtempSync(join(tmpdir(), 'deltaclip-wasm-page-'));
+      await build({
+        root: page,
+        logLevel: 'error',
+        build: { outDir, emptyOutDir: true, minify: false, target: 'es2022' },
+      });
+      browser = await launchChromium();
+    }, 300_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      for (const server of servers) await server.close();
+      if (outDir) rmSync(outDir, { recursive: true, force: true });
     });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-  }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    for (const server of servers) server.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
-  });
-
-  /** Serves the bundle, cross-origin isolated (COOP + COEP headers) or not. */
-  async function serve(isolated: boolean): Promise<string> {
-    const types: Record<string, string> = {
-      '.html': 'text/html',
-      '.js': 'text/javascript',
-      '.wasm': 'application/wasm',
-    };
-    const server = createServer((request, response) => {
-      const path = join(outDir, decodeURIComponent(new URL(request.url!, 'http://x').pathname));
-      const file = path.endsWith('/') ? join(path, 'index.html') : path;
-      if (!existsSync(file)) {
-        response.writeHead(404).end();
-        return;
-      }
-      const headers: Record<string, string> = {
-        'content-type': types[extname(file)] ?? 'application/octet-stream',
-      };
-      if (isolated) {
-        headers['cross-origin-opener-policy'] = 'same-origin';
-        headers['cross-origin-embedder-policy'] = 'require-corp';
-      }
-      response.writeHead(200, headers).end(readFileSync(file));
-    });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  }
-
-  async function open(url: string): Promise<{ result: PageResult; wasmRequests: string[] }> {
-    const tab = await browser.newPage();
-    const wasmRequests: string[] = [];
-    tab.on('request', (r) => {
-      if (r.url().endsWith('.wasm')) wasmRequests.push(new URL(r.url()).pathname);
-    });
-    await tab.goto(url);
-    await tab.waitForFunction(
-      () => (window as { __result?: unknown }).__result !== undefined,
-      undefined,
-      {
-        timeout: 240_000,
-      },
-    );
-    const result = (await tab.evaluate(
-      () => (window as { __result?: unknown }).__result,
-    )) as PageResult;
-    await tab.close();
-    expect(result.error).toBeUndefined();
-    return { result, wasmRequests };
-  }
-
-  function expectTrainsLikeCpu(result: PageResult): void {
-    for (const model of ['mlp', 'cnn', 'embedding']) {
-      const [first, last] = result.losses[model]!;
-      expect(last).toBeLessThan(0.9 * first);
-      expect(result.maxRelative[model], model).toBeLessThanOrEqual(1e-4);
+    /** Serves the bundle, cross-origin isolated (COOP + COEP headers) or not. */
+    async function serve(isolated: boolean): Promise<string> {
+      const server = await serveStatic(outDir, { headers: isolated ? ISOLATION_HEADERS : {} });
+      servers.push(server);
+      return server.url;
     }
-    expect(result.mlpVsFloat64).toBeLessThanOrEqual(FLOAT32_MLP_TOLERANCE);
-  }
 
-  it('runs threaded SIMD on a cross-origin isolated page, with the bundled binary', async () => {
-    const { result, wasmRequests } = await open(`${await serve(true)}?threads=2`);
-    expect(result.crossOriginIsolated).toBe(true);
-    // tfjs-backend-wasm caps its pool at half the logical cores, and at 8.
-    const cores = Math.max(1, Math.min(8, Math.floor(result.hardwareConcurrency / 2)));
-    const threads = Math.min(2, cores);
-    expect(result.availability.summary).toBe(
-      `threaded SIMD, ${cores} thread${cores === 1 ? '' : 's'}`,
-    );
-    expect(result.info).toMatchObject({
-      name: 'wasm',
-      variant: 'threaded-simd',
-      simd: true,
-      threads,
-    });
-    expect(result.gflops).toBeGreaterThan(1);
-    expect(wasmRequests).toHaveLength(1);
-    expect(wasmRequests[0]).toMatch(/^\/assets\/tfjs-backend-wasm-threaded-simd-[\w-]+\.wasm$/);
-    expect(result.tfBackendAfter).toBe('cpu');
-    expectTrainsLikeCpu(result);
-  }, 300_000);
+    async function open(url: string): Promise<{ result: PageResult; wasmRequests: string[] }> {
+      const { result, requests } = await pageResult<PageResult>(browser, url);
+      expect(result.error).toBeUndefined();
+      const wasmRequests = requests
+        .filter((r) => r.endsWith('.wasm'))
+        .map((r) => new URL(r).pathname);
+      return { result, wasmRequests };
+    }
 
-  it('runs SIMD on one thread otherwise, and says why; doctor checks the adapters the page passes', async () => {
-    const { result, wasmRequests } = await open(await serve(false));
-    expect(result.crossOriginIsolated).toBe(false);
-    expect(result.info).toMatchObject({ variant: 'simd', threads: 1 });
-    expect(result.availability.summary).toBe(
-      'SIMD, 1 thread (threads need cross-origin isolation (Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp))',
-    );
-    expect(wasmRequests).toEqual([
-      expect.stringMatching(/^\/assets\/tfjs-backend-wasm-simd-[\w-]+\.wasm$/),
-    ]);
-    expectTrainsLikeCpu(result);
-    expect(result.doctor.backends.map((b) => [b.name, b.available])).toEqual([
-      ['wasm', true],
-      ['cpu', true],
-    ]);
-    expect(result.doctor.text.split('\n').at(-1)).toBe(
-      'auto: wasm is the fastest of the backends checked',
-    );
-  }, 300_000);
-});
+    function expectTrainsLikeCpu(result: PageResult): void {
+      for (const model of ['mlp', 'cnn', 'embedding']) {
+        const [first, last] = result.losses[model]!;
+        expect(last).toBeLessThan(0.9 * first);
+        expect(result.maxRelative[model], model).toBeLessThanOrEqual(1e-4);
+      }
+      expect(result.mlpVsFloat64).toBeLessThanOrEqual(FLOAT32_MLP_TOLERANCE);
+    }
+
+    it('runs threaded SIMD on a cross-origin isolated page, with the bundled binary', async () => {
+      const { result, wasmRequests } = await open(`${await serve(true)}?threads=2`);
+      expect(result.crossOriginIsolated).toBe(true);
+      // tfjs-backend-wasm caps its pool at half the logical cores, and at 8.
+      const cores = Math.max(1, Math.min(8, Math.floor(result.hardwareConcurrency / 2)));
+      const threads = Math.min(2, cores);
+      expect(result.availability.summary).toBe(
+        `threaded SIMD, ${cores} thread${cores === 1 ? '' : 's'}`,
+      );
+      expect(result.info).toMatchObject({
+        name: 'wasm',
+        variant: 'threaded-simd',
+        simd: true,
+        threads,
+      });
+      expect(result.gflops).toBeGreaterThan(1);
+      expect(wasmRequests).toHaveLength(1);
+      expect(wasmRequests[0]).toMatch(/^\/assets\/tfjs-backend-wasm-threaded-simd-[\w-]+\.wasm$/);
+      expect(result.tfBackendAfter).toBe('cpu');
+      expectTrainsLikeCpu(result);
+    }, 300_000);
+
+    it('runs SIMD on one thread otherwise, and says why; doctor checks the adapters the page passes', async () => {
+      const { result, wasmRequests } = await open(await serve(false));
+      expect(result.crossOriginIsolated).toBe(false);
+      expect(result.info).toMatchObject({ variant: 'simd', threads: 1 });
+      expect(result.availability.summary).toBe(
+        'SIMD, 1 thread (threads need cross-origin isolation (Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp))',
+      );
+      expect(wasmRequests).toEqual([
+        expect.stringMatching(/^\/assets\/tfjs-backend-wasm-simd-[\w-]+\.wasm$/),
+      ]);
+      expectTrainsLikeCpu(result);
+      expect(result.doctor.backends.map((b) => [b.name, b.available])).toEqual([
+        ['wasm', true],
+        ['cpu', true],
+      ]);
+      expect(result.doctor.text.split('\n').at(-1)).toBe(
+        'auto: wasm is the fastest of the backends checked',
+      );
+    }, 300_000);
+  },
+);

@@ -41,6 +41,8 @@ describe('in a plain node process', () => {
     // gamma/|g| = 0.1118 > delta, so h = 0.1 * 0.1118 and w <- w - h g.
     const h = 0.1 * (1 / Math.sqrt(80));
     expect(result).toMatchObject({ backend: 'cpu', name: 'cpu', grad: 6, cost: 20 });
+    // d/dx x tanh(x) = tanh(x) + x (1 - tanh(x)^2), at x = 1.
+    expect(result.tanhGrad).toBeCloseTo(Math.tanh(1) + (1 - Math.tanh(1) ** 2), 5);
     const w = result.w as number[];
     expect(w[0]).toBeCloseTo(2 - h * 4, 6);
     expect(w[1]).toBeCloseTo(-4 + h * 8, 6);

@@ -5,9 +5,10 @@ export const platform: Platform = {
   kind: 'node',
 
   async registerGradients() {
-    // tfjs-core's Node entry registers no gradients; the union package's Node entry registers
-    // them (and the chained ops) against the same tfjs-core, which its CommonJS require shares.
-    await import('@tensorflow/tfjs');
+    // tfjs-core's Node entry registers no gradients; this build-time bundle of tfjs-core's own
+    // registration modules does, into the global registries every tfjs-core copy shares
+    // (scripts/bundle-gradients.mjs says why it is not the 240 MB @tensorflow/tfjs union).
+    await import('#tfjs-gradients');
   },
 
   describe() {

@@ -1,0 +1,57 @@
+/**
+ * The optimizer-step benchmark's webgl rows, in the page: tf.train.sgd vs δ-GClip with only
+ * @deltaclip/core on tfjs's own WebGL backend (no deltaclip kernels exist for webgl). Same four
+ * variables and fixed gradients as the Node rows; the result goes to `window.__result`.
+ */
+import { deltaGClip } from '@deltaclip/core';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-webgl';
+import { median, timeSteps } from '../../stats.js';
+
+export interface WebglRow {
+  params: number;
+  sgdMs: number;
+  deltaGClipCoreOnlyMs: number;
+}
+
+async function measure(params: number, rounds: number, reps: number): Promise<WebglRow> {
+  const sizes = [0.5, 0.25, 0.125, 0.125].map((f) => Math.round(f * params));
+  const vars = sizes.map((n, i) =>
+    tf.variable(tf.randomNormal([n], 0, 1, 'float32', i), true, `bench_webgl_${params}_${i}`),
+  );
+  const grads = Object.fromEntries(
+    vars.map((v, i) => [v.name, tf.randomNormal([sizes[i]!], 0, 0.01, 'float32', 10 + i)]),
+  );
+  const sgd = tf.train.sgd(0.01);
+  const dg = deltaGClip({ learningRate: 0.01, gamma: 1, delta: 1e-3 });
+  const sync = () => {
+    vars[0]!.dataSync();
+  };
+  const sgdMs: number[] = [];
+  const dgMs: number[] = [];
+  // Interleaved round by round so that machine noise hits both alike.
+  for (let r = 0; r < rounds; r++) {
+    sgdMs.push(timeSteps(() => sgd.applyGradients(grads), sync, reps));
+    dgMs.push(timeSteps(() => dg.applyGradients(grads), sync, reps));
+  }
+  sgd.dispose();
+  dg.dispose();
+  tf.dispose([...vars, ...Object.values(grads)]);
+  return { params, sgdMs: median(sgdMs), deltaGClipCoreOnlyMs: median(dgMs) };
+}
+
+const page = globalThis as { __result?: unknown };
+try {
+  await tf.setBackend('webgl');
+  await tf.ready();
+  const gl = document.createElement('canvas').getContext('webgl2');
+  const info = gl?.getExtension('WEBGL_debug_renderer_info');
+  const renderer = info ? String(gl!.getParameter(info.UNMASKED_RENDERER_WEBGL)) : 'unknown';
+  const rows: WebglRow[] = [];
+  for (const params of [1_000_000, 10_000_000]) {
+    rows.push(await measure(params, params > 5e6 ? 3 : 5, params > 5e6 ? 5 : 7));
+  }
+  page.__result = { rows, renderer, backend: tf.getBackend() };
+} catch (error) {
+  page.__result = { error: String(error) };
+}

@@ -1,0 +1,10 @@
+export {
+  CHROMIUM_FLAGS,
+  CHROMIUM_PATH,
+  chromiumMissing,
+  type LaunchedChromium,
+  type LaunchOptions,
+  launchChromium,
+  pageResult,
+} from './chromium.js';
+export { ISOLATION_HEADERS, type ServeOptions, type StaticServer, serveStatic } from './serve.js';

@@ -1,0 +1,347 @@
+/**
+ * The packages as a user gets them: `pnpm pack` every published package (workspace:* becomes the
+ * version), `npm install` the tarballs into a blank temp project together with what each README's
+ * install line names, then run every README's first example there, extracted from the README
+ * itself: as Node ESM, a `tsc --strict` file that imports every main entry, and a Vite bundle of
+ * the core example in headless Chromium. Everything is rebuilt in a fresh temp folder each run (npm
+ * may reuse its download cache, never an installed tree). Needs the packages built (turbo runs the
+ * build first) and the npm registry or a warm npm cache for the third-party dependencies.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import {
+  chromiumMissing,
+  launchChromium,
+  pageResult,
+  serveStatic,
+} from '@deltaclip/browser-harness';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  firstExample,
+  firstShellBlock,
+  importedPackages,
+  installedPackages,
+  packageName,
+  shellCommands,
+} from './readme.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const require = createRequire(import.meta.url);
+
+interface Published {
+  readonly name: string;
+  readonly dir: string;
+  readonly readme: string;
+}
+
+/** Every workspace package that is not private: what npm users can install. */
+function publishedPackages(): Published[] {
+  const dirs = [
+    ...readdirSync(join(ROOT, 'packages')).map((d) => join(ROOT, 'packages', d)),
+    ...readdirSync(join(ROOT, 'apps')).map((d) => join(ROOT, 'apps', d)),
+  ];
+  return dirs.flatMap((dir) => {
+    let pkg: { name: string; private?: boolean };
+    try {
+      pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    } catch {
+      return [];
+    }
+    if (pkg.private) return [];
+    return [{ name: pkg.name, dir, readme: readFileSync(join(dir, 'README.md'), 'utf8') }];
+  });
+}
+
+/**
+ * Packages a README names that cannot be installed on these machines: tfjs-node and tfjs-node-gpu
+ * download libtensorflow from a host CI cannot reach in their install script. Their adapter's
+ * example must then fail with the documented "not installed" message instead.
+ */
+const NOT_INSTALLABLE = new Set(['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']);
+
+/** What each example must show beyond exiting 0 (or, for node-gpu here, how it must fail). */
+const EXPECTED_FAILURE: Record<string, RegExp> = {
+  '@deltaclip/backend-node-gpu':
+    /Backend 'node-gpu' is not available: @tensorflow\/tfjs-node-gpu is not installed/,
+};
+
+const PACKAGES = publishedPackages();
+let project: string;
+let tarballs: Map<string, string>;
+
+function run(command: string, args: string[], cwd: string, timeout = 120_000) {
+  return spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout,
+    // NODE_PATH from pnpm's shims would let the project find the monorepo's own packages.
+    env: { ...process.env, NODE_PATH: '', NODE_ENV: 'production', FORCE_COLOR: '0' },
+  });
+}
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), 'deltaclip-consumer-'));
+  const packs = join(project, 'tarballs');
+  mkdirSync(packs);
+  tarballs = new Map();
+  for (const pkg of PACKAGES) {
+    const before = new Set(readdirSync(packs));
+    execFileSync('pnpm', ['pack', '--pack-destination', packs], { cwd: pkg.dir, stdio: 'pipe' });
+    const made = readdirSync(packs).filter((f) => !before.has(f));
+    expect(made, `pnpm pack of ${pkg.name}`).toHaveLength(1);
+    tarballs.set(pkg.name, join(packs, made[0]!));
+  }
+  const app = join(project, 'app');
+  mkdirSync(app);
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'blank-app', private: true, type: 'module' }),
+  );
+  const thirdParty = new Set(
+    PACKAGES.flatMap((p) => installedPackages(p.readme)).filter(
+      (spec) => !tarballs.has(packageName(spec)) && !NOT_INSTALLABLE.has(packageName(spec)),
+    ),
+  );
+  const npm = run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--loglevel=error',
+      ...tarballs.values(),
+      ...thirdParty,
+    ],
+    app,
+    240_000,
+  );
+  if (npm.status !== 0) throw new Error(`npm install failed:\n${npm.stdout}\n${npm.stderr}`);
+  project = app;
+}, 300_000);
+
+afterAll(() => {
+  if (project) rmSync(dirname(project), { recursive: true, force: true });
+});
+
+/** Names of the packages installed in the project that `name` brings with it (itself included). */
+function closure(name: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(name)) return seen;
+  seen.add(name);
+  let pkg: { dependencies?: object; peerDependencies?: object };
+  try {
+    pkg = JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8'));
+  } catch {
+    return seen;
+  }
+  for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies })) {
+    closure(dep, seen);
+  }
+  return seen;
+}
+
+describe('the packed packages', () => {
+  it('rewrite workspace:* to versions and ship their README and LICENSE', () => {
+    for (const [name, file] of tarballs) {
+      const listing = execFileSync('tar', ['-tzf', file], { encoding: 'utf8' }).split('\n');
+      expect(listing, name).toContain('package/README.md');
+      expect(listing, name).toContain('package/LICENSE');
+      const manifest = JSON.parse(
+        execFileSync('tar', ['-xzOf', file, 'package/package.json'], { encoding: 'utf8' }),
+      ) as Record<string, Record<string, string> | undefined>;
+      for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+        for (const [dep, range] of Object.entries(manifest[field] ?? {})) {
+          expect(range, `${name} ${field}.${dep}`).not.toMatch(/^workspace:/);
+        }
+      }
+    }
+  });
+
+  it('install one tfjs-core, and no @tensorflow/tfjs union, for the CLI and every package', () => {
+    const ls = run('npm', ['ls', '--all', '--parseable', '@tensorflow/tfjs-core'], project);
+    const copies = ls.stdout.split('\n').filter((l) => l.endsWith('tfjs-core'));
+    expect(copies).toHaveLength(1);
+    const union = run('npm', ['ls', '--all', '--parseable', '@tensorflow/tfjs'], project);
+    const brought = union.stdout.split('\n').filter((l) => /@tensorflow\/tfjs$/.test(l));
+    // Only the core README's own install line asks for the union (for its plain-Node example).
+    const askedFor = PACKAGES.filter((p) =>
+      installedPackages(p.readme).some((s) => packageName(s) === '@tensorflow/tfjs'),
+    ).map((p) => p.name);
+    expect(brought.length).toBe(askedFor.length > 0 ? 1 : 0);
+    for (const [name] of tarballs) expect(closure(name).has('@tensorflow/tfjs'), name).toBe(false);
+  });
+});
+
+describe("every README's first example, as Node ESM in the blank project", () => {
+  for (const pkg of PACKAGES) {
+    const example = firstExample(pkg.readme);
+    if (pkg.name === 'deltaclip') continue; // the CLI's README starts with commands: below
+    it(`${pkg.name}: its README has one, importing only what its install line brings`, () => {
+      expect(example, `${pkg.name} README has no js/ts example`).toBeDefined();
+      const installs = installedPackages(pkg.readme).map(packageName);
+      expect(installs, `${pkg.name} README has no npm install line`).toContain(pkg.name);
+      const brought = new Set(installs.flatMap((name) => [...closure(name)]));
+      for (const name of importedPackages(example!.code)) {
+        expect(brought.has(name), `${pkg.name} example imports ${name}`).toBe(true);
+      }
+    });
+    it(`${pkg.name}: runs`, () => {
+      const file = join(project, `example-${pkg.name.replace(/[@/]/g, '_')}.mjs`);
+      writeFileSync(file, example!.code);
+      const result = run(process.execPath, [file], project);
+      const expectedFailure = EXPECTED_FAILURE[pkg.name];
+      if (expectedFailure) {
+        expect(result.status).toBe(1);
+        expect(result.stderr).toMatch(expectedFailure);
+      } else {
+        expect(result.stderr + result.stdout, `${pkg.name} example`).not.toMatch(/Error:/);
+        expect(result.status, result.stderr).toBe(0);
+      }
+    });
+  }
+
+  it("deltaclip: the commands of its README's first block run from node_modules/.bin", () => {
+    const cli = PACKAGES.find((p) => p.name === 'deltaclip')!;
+    const commands = shellCommands(firstShellBlock(cli.readme)!);
+    expect(commands.length).toBeGreaterThan(0);
+    for (const command of commands) {
+      const [npx, bin, ...args] = command.split(/\s+/);
+      expect([npx, bin], command).toEqual(['npx', 'deltaclip']);
+      const result = run(
+        join(project, 'node_modules', '.bin', 'deltaclip'),
+        args,
+        project,
+        240_000,
+      );
+      expect(result.status, `${command}\n${result.stderr}`).toBe(0);
+      expect(result.stdout, command).not.toBe('');
+    }
+  }, 400_000);
+});
+
+describe('CommonJS, as each README states it', () => {
+  const libraries = PACKAGES.filter((p) => p.name !== 'deltaclip');
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  // Older Node cannot require() an ES module; the READMEs say to use import() there.
+  const requireEsm = major > 22 || (major === 22 && minor >= 12) || (major === 20 && minor >= 19);
+  for (const pkg of libraries) {
+    it(`${pkg.name}: its README says ESM only`, () => {
+      expect(pkg.readme).toContain('ESM only: no CommonJS build is shipped');
+    });
+    it.skipIf(!requireEsm)(`${pkg.name}: require() loads it (Node 20.19+, 22.12+)`, () => {
+      const script = `const m = require(${JSON.stringify(pkg.name)}); console.log(Object.keys(m).length);`;
+      const result = run(process.execPath, ['-e', script], project);
+      expect(result.status, result.stderr).toBe(0);
+      expect(Number(result.stdout.trim().split('\n').at(-1))).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('types, with tsc --strict', () => {
+  it('a TypeScript file importing every main entry compiles', () => {
+    const imports = [...tarballs.keys()].filter((n) => n !== 'deltaclip');
+    const source = [
+      ...imports.map((name, i) => `import * as entry${i} from '${name}';`),
+      "import { deltaGClip } from '@deltaclip/core';",
+      "import type { Optimizer } from '@tensorflow/tfjs-core';",
+      'const optimizer: Optimizer = deltaGClip({ learningRate: 0.1, gamma: 1, delta: 0.1 });',
+      `const entries: Record<string, object> = { ${imports.map((_, i) => `e${i}: entry${i}`).join(', ')} };`,
+      'console.log(Object.keys(entries).length, optimizer.getClassName());',
+    ].join('\n');
+    writeFileSync(join(project, 'check.ts'), `${source}\n`);
+    const compilerOptions = {
+      strict: true,
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
+      target: 'es2022',
+      lib: ['es2022', 'dom'],
+      types: [],
+      noEmit: true,
+    };
+    const tsc = (skipLibCheck: boolean) => {
+      writeFileSync(
+        join(project, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: { ...compilerOptions, skipLibCheck },
+          files: ['check.ts'],
+        }),
+      );
+      const bin = require.resolve('typescript/bin/tsc');
+      return run(process.execPath, [bin, '-p', 'tsconfig.json', '--pretty', 'false'], project);
+    };
+    // As most users compile: the file against our declarations, third-party ones trusted.
+    const user = tsc(true);
+    expect(user.stdout + user.stderr).toBe('');
+    expect(user.status).toBe(0);
+    // Our own .d.ts files checked too. tfjs-core's declarations have errors of their own under
+    // TypeScript 6 (its @webgpu/types clash with lib.dom), so only errors in ours count.
+    const full = tsc(false);
+    const ours = full.stdout
+      .split('\n')
+      .filter((line) => /^(check\.ts|node_modules\/(@deltaclip\/|deltaclip\/))/.test(line));
+    expect(ours).toEqual([]);
+  });
+});
+
+describe.skipIf(chromiumMissing() !== undefined)(
+  'the core example, bundled by Vite, in Chromium',
+  () => {
+    it('trains and reports telemetry in the page', async () => {
+      const web = join(project, 'web');
+      mkdirSync(web);
+      writeFileSync(
+        join(web, 'example.js'),
+        firstExample(PACKAGES.find((p) => p.name === '@deltaclip/core')!.readme)!.code,
+      );
+      // The page records what the example logs, then flags completion (a module's top-level await
+      // finishes before the importing module continues).
+      writeFileSync(
+        join(web, 'main.js'),
+        [
+          'const logs = [];',
+          'const log = console.log;',
+          'console.log = (...args) => { logs.push(args); log(...args); };',
+          "await import('./example.js');",
+          "globalThis.__result = { logs, backend: (await import('@tensorflow/tfjs')).getBackend() };",
+        ].join('\n'),
+      );
+      writeFileSync(
+        join(web, 'index.html'),
+        '<!doctype html><script type="module" src="./main.js"></script>\n',
+      );
+      const outDir = join(project, 'web-dist');
+      await build({
+        root: web,
+        configFile: false,
+        logLevel: 'error',
+        build: { outDir, emptyOutDir: true, target: 'es2022', minify: false },
+      });
+      const server = await serveStatic(outDir);
+      const browser = await launchChromium();
+      try {
+        const { result } = await pageResult<{ logs: unknown[][]; backend: string }>(
+          browser,
+          server.url,
+        );
+        expect(result.backend).toBe('webgl');
+        const [[latest], [counts]] = result.logs as [
+          [{ step: number; regime: string; stepSize: number }],
+          [Record<string, number>],
+        ];
+        expect(latest.step).toBe(99); // 0-based: the 100th step
+        expect(['unclipped', 'clipped', 'floored']).toContain(latest.regime);
+        // eta * delta <= h <= eta
+        expect(latest.stepSize).toBeGreaterThanOrEqual(0.05 * 0.1 * (1 - 1e-6));
+        expect(latest.stepSize).toBeLessThanOrEqual(0.05 * (1 + 1e-6));
+        expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(100);
+      } finally {
+        await browser.close();
+        await server.close();
+      }
+    });
+  },
+);
