@@ -62,6 +62,8 @@ export interface ComparisonResult {
   /** Per optimizer over the seeds (one entry per optimizer, also with one seed). */
   readonly aggregates: SeedAggregate[];
   readonly winner: string;
+  /** Each run's step records (same order as `runs`). */
+  readonly steps: readonly (readonly { step: number; regime?: string }[])[];
 }
 
 /**
@@ -185,5 +187,6 @@ export async function runComparison(
       `Done in ${wallSeconds.toFixed(1)} s with ${workers} worker${workers === 1 ? '' : 's'}.\n`,
     );
   }
-  return { runs, wallSeconds, workers, files, seeds, aggregates, winner };
+  const steps = results.map((r) => r.outcome.result.history.steps);
+  return { runs, wallSeconds, workers, files, seeds, aggregates, winner, steps };
 }
