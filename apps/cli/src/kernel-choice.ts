@@ -59,7 +59,10 @@ export async function applyKernelBudget(
   options: { budgetSeconds: number; backend: string; fixedByUser: boolean },
 ): Promise<{ base: Omit<RunSpec, 'optimizer'>; choice: KernelChoice | null }> {
   const analysis = base.analysis;
-  if (!analysis || options.fixedByUser) return { base, choice: null };
+  // Only a square loss has the kernel bound (plstar skips the kernel otherwise and says why).
+  if (!analysis || options.fixedByUser || base.task.loss.kind !== 'square') {
+    return { base, choice: null };
+  }
   const steps = plannedSteps(base, data.trainSize);
   const choice = chooseKernelSamples({
     numSamples: data.trainSize,

@@ -69,6 +69,8 @@ describe('deltaclip with your own data and classification (built CLI)', () => {
     // The README's example (--batch-size 32), fewer epochs to keep CI short.
     const r = await run([
       'compare',
+      '--seeds',
+      '1',
       '--dataset',
       'penguins',
       '--batch-size',
@@ -195,6 +197,8 @@ describe('deltaclip with your own data and classification (built CLI)', () => {
     const out = join(work, 'flowers-compare');
     const r = await run([
       'compare',
+      '--seeds',
+      '1',
       '--data',
       flowers,
       '--drop',
@@ -370,6 +374,8 @@ describe('deltaclip with your own data and classification (built CLI)', () => {
 
     const c = await run([
       'compare',
+      '--seeds',
+      '1',
       ...args,
       '--optimizers',
       'sgd:lr=1e6,nonFinite=apply;sgd:lr=0.01',

@@ -9,6 +9,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** A small, fast comparison: one SGD run of two full-batch steps, no PL* analysis. */
 const SMALL = [
+  '--seeds',
+  '1',
   '--epochs',
   '2',
   '--optimizers',
