@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describeOptimizer, type RunOptimizer, type RunSpec } from '@deltaclip/train';
+import { type InputSpacing, vacuousWhyLine } from './conditioning.js';
 import { writeErrorFor } from './out-dir.js';
 import type { Output } from './output.js';
 import { createProgress } from './progress.js';
@@ -34,6 +35,8 @@ export interface ComparisonRequest {
   readonly seeds?: readonly number[];
   /** Lines printed before the runs and shown in the report (e.g. the kernel choice). */
   readonly notes?: readonly string[];
+  /** How close the training inputs are (to explain a vacuous certificate); see conditioning.ts. */
+  readonly spacing?: InputSpacing | null;
 }
 
 /** The base with another seed for the initial weights and the data order. */
@@ -131,7 +134,13 @@ export async function runComparison(
       : `${resultsTable(runs)}\n${winner}`;
   // Every run's certificate is in the JSON; in words, the first seed's (the table has the others' verdicts).
   const first = runs.filter((_, i) => i % seeds.length === 0);
-  const insights = [...(request.notes ?? []), ...plstarLines(first), ...insightLines(first)];
+  const why = vacuousWhyLine(first, request.spacing ?? null);
+  const insights = [
+    ...(request.notes ?? []),
+    ...plstarLines(first),
+    ...insightLines(first),
+    ...(why ? [why] : []),
+  ];
   const settings = {
     ...request.settings,
     dataset: request.base.task.dataset,

@@ -103,6 +103,8 @@ export interface PlStarSummary {
   readonly kernelMuLast: number | null;
   /** Why the kernel bound is absent (plstar's own sentence), when it is. */
   readonly kernelSkipped: string | null;
+  /** The spectrum of the kernel with the smallest lambda_min (the one behind the certificate's mu). */
+  readonly kernelSpectrum: { readonly lambdaMin: number; readonly lambdaMax: number } | null;
 }
 
 function plstarSummary(records: readonly PlStarRecord[]): PlStarSummary | null {
@@ -119,7 +121,22 @@ function plstarSummary(records: readonly PlStarRecord[]): PlStarSummary | null {
     muLast: last.mu,
     kernelMuLast: withKernel.at(-1)?.kernel?.impliedMu ?? null,
     kernelSkipped: withKernel.length > 0 ? null : (last.kernelSkipped ?? null),
+    kernelSpectrum: smallestKernel(withKernel),
   };
+}
+
+function smallestKernel(
+  records: readonly PlStarRecord[],
+): { lambdaMin: number; lambdaMax: number } | null {
+  let best: { lambdaMin: number; lambdaMax: number } | null = null;
+  for (const r of records) {
+    const k = r.kernel;
+    if (!k || k.lambdaMin === null || k.lambdaMax === null) continue;
+    if (best === null || k.lambdaMin < best.lambdaMin) {
+      best = { lambdaMin: k.lambdaMin, lambdaMax: k.lambdaMax };
+    }
+  }
+  return best;
 }
 
 /** A run's divergence in words: `diverged at step 12 (loss NaN)`. */

@@ -1,7 +1,9 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { RunOptimizer } from '@deltaclip/train';
 import { type CommandDef, parseCommand, UsageError } from '../args.js';
 import { runComparison } from '../comparison.js';
+import { inputSpacing } from '../conditioning.js';
 import {
   applyKernelBudget,
   DEFAULT_KERNEL_BUDGET_SECONDS,
@@ -14,6 +16,7 @@ import { integerAtLeast } from '../option-schemas.js';
 import { checkOutDir, OVERWRITE_OPTION, outOption, WORKERS_OPTION } from '../out-dir.js';
 import type { Output } from '../output.js';
 import { type DataInfo, dataLines, runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
+import { parseTuneKeys, TUNABLE, tuneOptimizers } from '../tune.js';
 
 /**
  * The main job's optimizers: for full-batch 0.5 * mean squared error on the standardized cars
@@ -86,6 +89,12 @@ export const compareCommand: CommandDef = {
       description: `';'-separated optimizer specs name:key=value,... (names: sgd, momentum, adam, gclip, delta-gclip, delta-gclip-per-tensor, clipped-momentum, clipped-adam; keys: lr, gamma, delta, momentum, beta1, beta2, clipNorm, wd, label). Default for regression: '${DEFAULT_OPTIMIZERS}'; for classification: '${DEFAULT_CLASSIFICATION_OPTIMIZERS}'`,
     },
     SEEDS_OPTION,
+    {
+      name: 'tune',
+      type: 'string',
+      valueName: 'keys',
+      description: `before the comparison, choose each optimizer's ${TUNABLE.join(', ')} (lr always; e.g. --tune lr or --tune gamma,delta) from a stated grid on a validation split, the same number of trials and steps for every optimizer`,
+    },
     KERNEL_BUDGET_OPTION,
     WORKERS_OPTION,
     outOption('report folder, new or empty (default: runs/compare-<time>)'),
@@ -134,10 +143,19 @@ export async function compare(argv: readonly string[], output: Output): Promise<
     fixedByUser: values['kernel-samples'] !== undefined,
   });
   const notes = choice ? [`mu source: ${choice.reason}`] : [];
-  const optimizers = given ?? parseOptimizerList(defaultOptimizers(data));
+  let optimizers = given ?? parseOptimizerList(defaultOptimizers(data));
+  const tuneKeys = typeof values.tune === 'string' ? parseTuneKeys(values.tune) : null;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const out = typeof values.out === 'string' ? values.out : join('runs', `compare-${stamp}`);
   checkOutDir(out, { overwrite: values.overwrite === true });
+  let tuning: Awaited<ReturnType<typeof tuneOptimizers>> | null = null;
+  if (tuneKeys) {
+    tuning = await tuneOptimizers({ ...base, seed: seeds[0]! }, optimizers, tuneKeys, {
+      workers: values.workers !== undefined ? Number(values.workers) : availableParallelism(),
+      backend: String(values.backend),
+    });
+    optimizers = tuning.optimizers;
+  }
   await runComparison(
     {
       title: `deltaclip compare: ${base.task.dataset.name}`,
@@ -148,11 +166,13 @@ export async function compare(argv: readonly string[], output: Output): Promise<
       ...(values.workers !== undefined ? { workers: Number(values.workers) } : {}),
       out,
       seeds,
-      notes,
+      notes: [...notes, ...(tuning?.lines ?? [])],
+      spacing: await inputSpacing(base.task.dataset),
       settings: {
         ...(data.file ? { data: data.file } : {}),
         kernelBudgetSeconds: budgetSeconds,
         ...(choice ? { kernelChoice: choice.reason } : {}),
+        ...(tuning ? { tuning: tuning.report } : {}),
       },
     },
     output,
