@@ -87,7 +87,7 @@ export function winnerLine(groups: readonly SeedAggregate[]): string {
     .filter((g) => g.trainMean !== null)
     .sort((a, b) => a.trainMean! - b.trainMean!);
   const lost = groups.filter((g) => g.diverged > 0).map((g) => g.label);
-  const note = lost.length ? ` (${lost.join(', ')} diverged on some seed and are not ranked)` : '';
+  const note = lost.length ? ` (not ranked, diverged on some seed: ${lost.join(', ')})` : '';
   const best = ranked[0];
   if (best === undefined) return `no winner: every optimizer diverged on some seed${note}`;
   const second = ranked[1];
