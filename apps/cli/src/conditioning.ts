@@ -43,7 +43,10 @@ export async function inputSpacing(spec: DatasetSpec): Promise<InputSpacing | nu
   return { rows, features: d, closest: distances[0]!, median, nearPairs };
 }
 
-const g = (x: number) => Number(x.toPrecision(2)).toString();
+const g = (x: number) =>
+  x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5)
+    ? x.toExponential(1)
+    : Number(x.toPrecision(2)).toString();
 
 /**
  * Why a certificate with a kernel-full mu is vacuous, in one line: the kernel's conditioning, and

@@ -166,7 +166,12 @@ export async function compare(argv: readonly string[], output: Output): Promise<
       ...(values.workers !== undefined ? { workers: Number(values.workers) } : {}),
       out,
       seeds,
-      notes: [...notes, ...(tuning?.lines ?? [])],
+      notes: [
+        ...notes,
+        ...(tuning?.lines ?? [
+          'Hyperparameters as given, not tuned: --tune lr chooses each learning rate on a validation split, the same budget for every optimizer.',
+        ]),
+      ],
       spacing: await inputSpacing(base.task.dataset),
       settings: {
         ...(data.file ? { data: data.file } : {}),
