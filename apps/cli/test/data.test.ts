@@ -103,8 +103,8 @@ describe('deltaclip with your own data and classification (built CLI)', () => {
     };
     expect(results.settings.loss.kind).toBe('cross-entropy');
     for (const run of results.runs) {
-      // 27 steps, analysis every 20: at steps 0 and 20.
-      expect(run.history.analysis.map((a) => a.step)).toEqual([0, 20]);
+      // 27 steps; by default the analysis runs every ceil(27 / 2) = 14 steps: at steps 0 and 14.
+      expect(run.history.analysis.map((a) => a.step)).toEqual([0, 14]);
       expect(run.history.analysis.every((a) => a.kernel === null)).toBe(true);
       expect(run.summary.plstar?.lossConvention).toBe('softmax cross-entropy');
     }

@@ -110,7 +110,7 @@ describe('options: one schema for flags and config files, checked before anythin
     );
     expectUserError(
       await run(['reproduce', 'theroy']),
-      "Unknown experiment 'theroy'. Did you mean 'theory'? Experiments: theory, resnet-cifar10, vae-fashion-mnist, vit-cifar10",
+      "Unknown experiment 'theroy'. Did you mean 'theory'? Experiments: theory, resnet-cifar10, vae-fashion-mnist, vit-cifar10, vit-small-cifar10",
       'experiment',
     );
   });

@@ -9,6 +9,7 @@ import {
   DEFAULT_KERNEL_BUDGET_SECONDS,
   KERNEL_BUDGET_OPTION,
   parseDuration,
+  plannedSteps,
 } from '../kernel-choice.js';
 import { checkOptimizers, optimizerNameHint } from '../optimizer-checks.js';
 import { parseOptimizerSpec } from '../optimizer-names.js';
@@ -102,8 +103,8 @@ export const compareCommand: CommandDef = {
   ],
   notes: [
     'With no options it trains a 1024-wide NTK MLP on the bundled cars data (full-batch square loss, the',
-    "theory's setting) with SGD, Adam, GClip and δ-GClip for 400 steps and 3 seeds, with PL* analysis every",
-    '200 steps; gradient descent and δ-GClip get a certificate (verdict fails / vacuous / informative), GClip and',
+    "theory's setting) with SGD, Adam, GClip and δ-GClip for 400 steps and 3 seeds, with PL* analysis at",
+    'steps 0, 200 and 400 (by default at the start, middle and end of any run); gradient descent and δ-GClip get a certificate (verdict fails / vacuous / informative), GClip and',
     'Adam a line on why the argument does not cover them. The results give mean ± std over the seeds and say',
     'who won relative to the seed spread.',
     'Your own data: --data my.csv (CSV, TSV, JSON records, or an IDX/CIFAR folder), --target COL (default: the',
@@ -132,10 +133,15 @@ export async function compare(argv: readonly string[], output: Output): Promise<
   const task = await runBaseFromValues(values, {
     epochs: 400,
     batchSize: 'full',
-    // Three points keep a kernel on every cars sample within the default budget.
-    analysisEvery: 200,
+    analysisEvery: 1,
   });
   const { data } = task;
+  if (values['analysis-every'] === undefined && task.base.analysis) {
+    // Three analysis points (start, middle, end): on the main job a kernel on every cars sample
+    // then fits the default budget, and mu and beta are still measured along the path.
+    const every = Math.max(1, Math.ceil(plannedSteps(task.base, data.trainSize) / 2));
+    task.base = { ...task.base, analysis: { ...task.base.analysis, every } };
+  }
   for (const line of dataLines(data)) output.info(line);
   const { base, choice } = await applyKernelBudget(task.base, data, {
     budgetSeconds,
