@@ -60,7 +60,14 @@ export type RunCertificate =
       readonly muSource: MuSource | null;
       readonly mu: number | null;
       readonly explanation: string;
+      /** Null and empty: the argument gives no guarantee to measure (same keys as a covered run). */
+      readonly tightness: null;
+      readonly radius: null;
+      readonly maxDistance: null;
+      readonly checks: readonly [];
     };
+
+const NO_GUARANTEE = { tightness: null, radius: null, maxDistance: null, checks: [] } as const;
 
 /** How the convergence argument sees a run's optimizer (plstar's vocabulary). */
 export function optimizerFamily(spec: RunOutcome['spec']): OptimizerDescription {
@@ -203,6 +210,7 @@ export function summarizeRun(outcome: RunOutcome, seconds: number, backend: stri
             muSource: inputs.muSource,
             mu: inputs.mu,
             explanation: c.explanation,
+            ...NO_GUARANTEE,
           }
         : { covered: true, ...summarizeCertificate(c) };
   } else {
@@ -214,6 +222,7 @@ export function summarizeRun(outcome: RunOutcome, seconds: number, backend: stri
         muSource: inputs?.muSource ?? null,
         mu: inputs?.mu ?? null,
         explanation: coverage.explanation,
+        ...NO_GUARANTEE,
       };
     }
   }
