@@ -76,14 +76,21 @@ export function withDeltas(
   return [...others, ...sweep];
 }
 
-/** Floored steps of a run and where they were: `7 of 300 steps (steps 0-6)`. */
+/** Floored steps of a run and where they were: `7 of 300 steps (2.3%), every step of 0-6`. */
 function flooredText(steps: readonly { step: number; regime?: string }[]): string {
   const floored = steps.filter((s) => s.regime === 'floored').map((s) => s.step);
   if (floored.length === 0) return `the floor never bound in ${steps.length} steps`;
   const first = floored[0]!;
   const last = floored.at(-1)!;
-  const early = steps.filter((s) => s.step <= last).length;
-  return `the floor eta*delta bound on ${floored.length} of ${steps.length} steps, all within steps ${first}-${last} (${((100 * floored.length) / early).toFixed(0)}% of the first ${early})`;
+  const within = steps.filter((s) => s.step >= first && s.step <= last).length;
+  const share = `${((100 * floored.length) / steps.length).toPrecision(2)}%`;
+  return `the floor eta*delta bound on ${floored.length} of ${steps.length} steps (${share}), ${within === floored.length ? 'every step' : `${floored.length} of the ${within} steps`} of steps ${first}-${last}`;
+}
+
+/** Ratios in the form their size needs: 0.51, 1.02e-5. */
+function ratio(x: number | null): string {
+  if (x === null) return '-';
+  return x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential(2) : x.toPrecision(3);
 }
 
 export const reproduceCommand: CommandDef = {
@@ -313,7 +320,7 @@ function theoryLines(
     const floor = flooredText(steps[i]!);
     const what =
       c.verdict === 'informative'
-        ? `the certificate is informative: with mu from the ${c.muSource} tangent kernel it guarantees L_T <= ${c.guaranteedRatio?.toPrecision(3)} L_0 and the run reached ${c.achievedRatio?.toPrecision(3)} L_0 (tightness ${c.tightness?.toFixed(3)}, ball radius ${c.radiusRatio?.toFixed(1)}x the distance travelled)`
+        ? `the certificate is informative: with mu from the ${c.muSource} tangent kernel it guarantees L_T <= ${ratio(c.guaranteedRatio)} L_0 and the run reached ${ratio(c.achievedRatio)} L_0 (tightness ${c.tightness?.toFixed(3)}, ball radius ${c.radiusRatio?.toFixed(1)}x the distance travelled)`
         : `the certificate is ${c.verdict} here (${c.reasons.join('; ')})`;
     lines.push(`Theory check, ${r.label}: ${what}; ${floor}.`);
   });
