@@ -1,11 +1,15 @@
 import { canonicalClassName, type RegimeCounts } from '@deltaclip/core';
 import {
   adviseDelta,
-  type Certificate,
+  type CertificateSummary,
+  certificateCoverage,
   certificateInputsFromRecords,
-  certify,
+  certifyRun,
   type DeltaAdvice,
+  type MuSource,
+  type OptimizerDescription,
   type PlStarRecord,
+  summarizeCertificate,
 } from '@deltaclip/plstar';
 import { clippingOf, describeOptimizer, learningRateOf, type RunOutcome } from '@deltaclip/train';
 
@@ -33,10 +37,63 @@ export interface RunSummary {
   readonly diverged: { readonly step: number; readonly loss: string } | null;
   /** PL* analysis along the run, under the run's own loss; null without analysis. */
   readonly plstar: PlStarSummary | null;
-  /** δ-GClip with PL* analysis: the convergence certificate. */
-  readonly certificate: Certificate | null;
+  /**
+   * The convergence certificate (gradient descent and δ-GClip with PL* analysis), or why the
+   * argument does not cover this optimizer; null for a covered optimizer run without analysis.
+   */
+  readonly certificate: RunCertificate | null;
   /** GClip and δ-GClip: whether the δ floor bound and which delta would make it. */
   readonly deltaAdvice: DeltaAdvice | null;
+}
+
+/**
+ * A run's certificate as the CLI reports it: plstar's compact summary where the argument covers
+ * the optimizer, else its one-line explanation. Both carry `verdict` and `muSource`, so every run
+ * of a comparison is graded in the same vocabulary.
+ */
+export type RunCertificate =
+  | (CertificateSummary & { readonly covered: true })
+  | {
+      readonly covered: false;
+      readonly verdict: 'not-covered';
+      /** Where the run's mu would have come from (its analysis), or null without analysis. */
+      readonly muSource: MuSource | null;
+      readonly mu: number | null;
+      readonly explanation: string;
+      /** Null and empty: the argument gives no guarantee to measure (same keys as a covered run). */
+      readonly tightness: null;
+      readonly radius: null;
+      readonly maxDistance: null;
+      readonly checks: readonly [];
+    };
+
+const NO_GUARANTEE = { tightness: null, radius: null, maxDistance: null, checks: [] } as const;
+
+/** How the convergence argument sees a run's optimizer (plstar's vocabulary). */
+export function optimizerFamily(spec: RunOutcome['spec']): OptimizerDescription {
+  const o = spec.optimizer;
+  const className = canonicalClassName(o.className);
+  const config = o.config as Record<string, unknown>;
+  // Weight decay or an extra clip change the update away from h_t * grad L.
+  const plain = !config.weightDecay && config.clipNorm == null;
+  const family: OptimizerDescription['family'] = !plain
+    ? 'other'
+    : className === 'deltaclip.SGD'
+      ? 'gradient-descent'
+      : className === 'deltaclip.DeltaGClip'
+        ? 'delta-gclip'
+        : className === 'deltaclip.GClip'
+          ? 'gclip'
+          : className === 'deltaclip.Adam'
+            ? 'adam'
+            : 'other';
+  return {
+    family,
+    name: describeOptimizer(o),
+    ...(family === 'delta-gclip' ? { delta: clippingOf(o)?.delta ?? 0 } : {}),
+    fullBatch: spec.batchSize === 'full',
+    constantLearningRate: !spec.schedule,
+  };
 }
 
 /** The PL* picture of a run in a few numbers. */
@@ -53,6 +110,8 @@ export interface PlStarSummary {
   readonly kernelMuLast: number | null;
   /** Why the kernel bound is absent (plstar's own sentence), when it is. */
   readonly kernelSkipped: string | null;
+  /** The spectrum of the kernel with the smallest lambda_min (the one behind the certificate's mu). */
+  readonly kernelSpectrum: { readonly lambdaMin: number; readonly lambdaMax: number } | null;
 }
 
 function plstarSummary(records: readonly PlStarRecord[]): PlStarSummary | null {
@@ -69,7 +128,22 @@ function plstarSummary(records: readonly PlStarRecord[]): PlStarSummary | null {
     muLast: last.mu,
     kernelMuLast: withKernel.at(-1)?.kernel?.impliedMu ?? null,
     kernelSkipped: withKernel.length > 0 ? null : (last.kernelSkipped ?? null),
+    kernelSpectrum: smallestKernel(withKernel),
   };
+}
+
+function smallestKernel(
+  records: readonly PlStarRecord[],
+): { lambdaMin: number; lambdaMax: number } | null {
+  let best: { lambdaMin: number; lambdaMax: number } | null = null;
+  for (const r of records) {
+    const k = r.kernel;
+    if (!k || k.lambdaMin === null || k.lambdaMax === null) continue;
+    if (best === null || k.lambdaMin < best.lambdaMin) {
+      best = { lambdaMin: k.lambdaMin, lambdaMax: k.lambdaMax };
+    }
+  }
+  return best;
 }
 
 /** A run's divergence in words: `diverged at step 12 (loss NaN)`. */
@@ -105,35 +179,51 @@ export function summarizeRun(outcome: RunOutcome, seconds: number, backend: stri
       stepSize: s.stepSize!,
       regime: s.regime!,
     }));
-  let certificate: Certificate | null = null;
   const records = result.history.analysis as unknown as PlStarRecord[];
-  if (
-    canonicalClassName(o.className) === 'deltaclip.DeltaGClip' &&
-    records.length > 0 &&
-    spec.batchSize === 'full' &&
-    !spec.schedule
-  ) {
-    const inputs = certificateInputsFromRecords(records);
-    if (inputs.mu !== null && inputs.beta !== null) {
-      certificate = certify({
-        eta: learningRateOf(o),
-        gamma,
-        delta,
-        mu: inputs.mu,
-        beta: inputs.beta,
-        // Full-batch runs: the loss of step t's batch is L(w_t).
-        losses: result.history.steps.map((s) => ({ step: s.step, loss: s.loss })),
-        steps,
-        distances: inputs.distances,
-        muTrajectory: inputs.muTrajectory,
-        lossConvention: inputs.lossConvention,
-        // Where mu comes from (kernel-full, kernel-subset or trajectory) sets the verdict's level.
-        ...(inputs.muSource === null ? {} : { muSource: inputs.muSource }),
-        muPoints: inputs.muPoints,
-        kernelSamples: inputs.kernelSamples,
-        totalSamples: inputs.totalSamples,
-        betaPoints: inputs.betaPoints,
-      });
+  const inputs = records.length > 0 ? certificateInputsFromRecords(records) : null;
+  let certificate: RunCertificate | null = null;
+  const description = optimizerFamily(spec);
+  if (inputs !== null && inputs.mu !== null && inputs.beta !== null) {
+    const c = certifyRun(description, {
+      eta: learningRateOf(o),
+      ...(clipping ? { gamma } : {}),
+      mu: inputs.mu,
+      beta: inputs.beta,
+      // Full-batch runs: the loss of step t's batch is L(w_t).
+      losses: result.history.steps.map((s) => ({ step: s.step, loss: s.loss })),
+      ...(steps.length > 0 ? { steps } : {}),
+      distances: inputs.distances,
+      muTrajectory: inputs.muTrajectory,
+      lossConvention: inputs.lossConvention,
+      // Where mu comes from (kernel-full, kernel-subset or trajectory) sets the verdict's level.
+      ...(inputs.muSource === null ? {} : { muSource: inputs.muSource }),
+      muPoints: inputs.muPoints,
+      kernelSamples: inputs.kernelSamples,
+      totalSamples: inputs.totalSamples,
+      betaPoints: inputs.betaPoints,
+    });
+    certificate =
+      'covered' in c && c.covered === false
+        ? {
+            covered: false,
+            verdict: 'not-covered',
+            muSource: inputs.muSource,
+            mu: inputs.mu,
+            explanation: c.explanation,
+            ...NO_GUARANTEE,
+          }
+        : { covered: true, ...summarizeCertificate(c) };
+  } else {
+    const coverage = certificateCoverage(description);
+    if (!coverage.covered) {
+      certificate = {
+        covered: false,
+        verdict: 'not-covered',
+        muSource: inputs?.muSource ?? null,
+        mu: inputs?.mu ?? null,
+        explanation: coverage.explanation,
+        ...NO_GUARANTEE,
+      };
     }
   }
   return {
@@ -212,15 +302,7 @@ export function insightLines(runs: readonly RunSummary[]): string[] {
     }
   }
   for (const r of runs) {
-    if (r.certificate) {
-      lines.push(
-        `${r.label}: convergence certificate ${r.certificate.held ? 'HOLDS' : 'is VIOLATED'}`,
-      );
-      if (r.certificate.lossConvention)
-        lines.push(`  measured under the loss: ${r.certificate.lossConvention}`);
-      for (const c of r.certificate.checks)
-        lines.push(`  [${c.held ? 'held' : 'violated'}] ${c.name}: ${c.detail}`);
-    }
+    lines.push(...certificateLines(r));
     if (r.deltaAdvice) lines.push(`${r.label}: ${r.deltaAdvice.message}`);
   }
   return lines;
@@ -247,5 +329,20 @@ export function plstarLines(runs: readonly RunSummary[]): string[] {
   }
   const reasons = [...new Set(analyzed.map((r) => r.plstar!.kernelSkipped).filter((s) => s))];
   lines.push(...(reasons as string[]));
+  return lines;
+}
+
+/** A run's certificate in words: verdict and sentence, where mu and beta come from, the checks. */
+export function certificateLines(r: RunSummary): string[] {
+  const c = r.certificate;
+  if (c === null) return [];
+  if (!c.covered) return [`${r.label}: certificate not-covered: ${c.explanation}`];
+  const lines = [`${r.label}: certificate ${c.verdict} (mu source ${c.muSource}): ${c.sentence}`];
+  for (const reason of c.reasons) lines.push(`  why ${c.verdict}: ${reason}`);
+  lines.push(`  mu = ${cell(c.mu)}: ${c.muNote}`);
+  lines.push(`  beta = ${cell(c.beta)}: ${c.betaNote}`);
+  if (c.lossConvention) lines.push(`  measured under the loss: ${c.lossConvention}`);
+  for (const check of c.checks)
+    lines.push(`  [${check.held ? 'held' : 'violated'}] ${check.name}: ${check.detail}`);
   return lines;
 }

@@ -69,6 +69,8 @@ describe('deltaclip with your own data and classification (built CLI)', () => {
     // The README's example (--batch-size 32), fewer epochs to keep CI short.
     const r = await run([
       'compare',
+      '--seeds',
+      '1',
       '--dataset',
       'penguins',
       '--batch-size',
@@ -101,8 +103,8 @@ describe('deltaclip with your own data and classification (built CLI)', () => {
     };
     expect(results.settings.loss.kind).toBe('cross-entropy');
     for (const run of results.runs) {
-      // 27 steps, analysis every 20: at steps 0 and 20.
-      expect(run.history.analysis.map((a) => a.step)).toEqual([0, 20]);
+      // 27 steps; by default the analysis runs every ceil(27 / 2) = 14 steps: at steps 0 and 14.
+      expect(run.history.analysis.map((a) => a.step)).toEqual([0, 14]);
       expect(run.history.analysis.every((a) => a.kernel === null)).toBe(true);
       expect(run.summary.plstar?.lossConvention).toBe('softmax cross-entropy');
     }
@@ -195,6 +197,8 @@ describe('deltaclip with your own data and classification (built CLI)', () => {
     const out = join(work, 'flowers-compare');
     const r = await run([
       'compare',
+      '--seeds',
+      '1',
       '--data',
       flowers,
       '--drop',
@@ -378,6 +382,8 @@ describe('deltaclip with your own data and classification (built CLI)', () => {
 
     const c = await run([
       'compare',
+      '--seeds',
+      '1',
       ...args,
       '--optimizers',
       'sgd:lr=1e6,nonFinite=apply;sgd:lr=0.01',

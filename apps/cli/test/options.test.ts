@@ -9,6 +9,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** A small, fast comparison: one SGD run of two full-batch steps, no PL* analysis. */
 const SMALL = [
+  '--seeds',
+  '1',
   '--epochs',
   '2',
   '--optimizers',
@@ -108,7 +110,7 @@ describe('options: one schema for flags and config files, checked before anythin
     );
     expectUserError(
       await run(['reproduce', 'theroy']),
-      "Unknown experiment 'theroy'. Did you mean 'theory'? Experiments: theory, resnet-cifar10, vae-fashion-mnist, vit-cifar10",
+      "Unknown experiment 'theroy'. Did you mean 'theory'? Experiments: theory, resnet-cifar10, vae-fashion-mnist, vit-cifar10, vit-small-cifar10",
       'experiment',
     );
   });

@@ -17,7 +17,15 @@ export {
   type TensorGroup,
   unpackTensors,
 } from './checkpoint-format.js';
-export { EXPERIMENTS, type Experiment, type ExperimentPlan } from './experiments.js';
+export {
+  EXPERIMENTS,
+  type Experiment,
+  type ExperimentPlan,
+  type ExperimentVariant,
+  experimentVariants,
+  NOT_REPRODUCED,
+  PAPER_VIT_DELTAS,
+} from './experiments.js';
 export { analysisInputs, type FullBatch, fullBatch } from './full-batch.js';
 export {
   type AnalysisRecord,

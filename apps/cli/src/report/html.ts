@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { RunHistory } from '@deltaclip/train';
-import type { RunSummary } from '../summary.js';
+import type { RunCertificate, RunSummary } from '../summary.js';
 
 export interface ReportRun {
   readonly summary: RunSummary;
@@ -21,6 +21,38 @@ export interface ReportInput {
    * `COLORS` are in scope) with `EXTRA` = `data`.
    */
   readonly extra?: { readonly html: string; readonly script: string; readonly data: unknown };
+  /** Every run's certificate (all seeds), for the certificate table; default: the plotted runs'. */
+  readonly certificates?: readonly {
+    readonly label: string;
+    readonly certificate: RunCertificate | null;
+  }[];
+}
+
+const VERDICT_COLORS: Readonly<Record<string, string>> = {
+  informative: '#1a7f37',
+  vacuous: '#9a6700',
+  fails: '#cf222e',
+  'not-covered': '#57606a',
+};
+
+/** One row per run: the verdict level, mu's source, and the plain sentence (or why not covered). */
+function certificateTable(input: ReportInput): string {
+  const rows = (
+    input.certificates ??
+    input.runs.map((r) => ({ label: r.summary.label, certificate: r.summary.certificate }))
+  ).filter((r) => r.certificate !== null);
+  if (rows.length === 0) return '';
+  const body = rows
+    .map(({ label, certificate: c }) => {
+      const verdict = c!.verdict;
+      const words = c!.covered
+        ? `${c!.sentence}. mu: ${c!.muNote}. beta: ${c!.betaNote}.`
+        : c!.explanation;
+      return `<tr><th>${escapeHtml(label)}</th><td><b style="color:${VERDICT_COLORS[verdict] ?? '#222'}">${escapeHtml(verdict)}</b></td><td>${escapeHtml(c!.muSource ?? '-')}</td><td>${escapeHtml(words)}</td></tr>`;
+    })
+    .join('');
+  return `<h2>Convergence certificates</h2>
+<table class="settings"><tr><th>run</th><th>verdict</th><th>mu source</th><th>what it guarantees</th></tr>${body}</table>`;
 }
 
 const MAX_POINTS = 4000;
@@ -170,6 +202,7 @@ table.settings th, table.settings td { text-align: left; padding: 2px 10px 2px 0
 <p>${escapeHtml(input.subtitle)}</p>
 <h2>Results</h2>
 <pre>${escapeHtml(input.tableText)}</pre>
+${certificateTable(input)}
 ${input.insights.length ? `<h2>Why it converges (or not)</h2><pre class="wrap">${escapeHtml(input.insights.join('\n'))}</pre>` : ''}
 <h2>Plots</h2>
 <div id="plots"></div>

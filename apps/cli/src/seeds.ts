@@ -1,0 +1,136 @@
+import { type RunSummary, textTable } from './summary.js';
+
+/** A winner must lead the runner-up by this many (pooled) seed standard deviations. */
+export const CLEAR_WIN_STDS = 2;
+
+/** One optimizer over every seed of a comparison. Plain JSON. */
+export interface SeedAggregate {
+  readonly label: string;
+  readonly seeds: readonly number[];
+  /** Final training loss of each seed (null where the run diverged). */
+  readonly trainLoss: readonly (number | null)[];
+  readonly trainMean: number | null;
+  /** Sample standard deviation over seeds (n - 1); null with fewer than 2 finite values. */
+  readonly trainStd: number | null;
+  readonly testLoss: readonly (number | null)[];
+  readonly testMean: number | null;
+  readonly testStd: number | null;
+  readonly diverged: number;
+  /** Each seed's certificate verdict ('not-covered' where the argument does not apply). */
+  readonly verdicts: readonly (string | null)[];
+  readonly tightness: readonly (number | null)[];
+}
+
+export function mean(values: readonly number[]): number | null {
+  return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** Sample standard deviation (n - 1 in the denominator): the spread a new seed would show. */
+export function sampleStd(values: readonly number[]): number | null {
+  const m = mean(values);
+  if (m === null || values.length < 2) return null;
+  return Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1));
+}
+
+const finite = (xs: readonly (number | null)[]) =>
+  xs.filter((x): x is number => x !== null && Number.isFinite(x));
+
+/**
+ * Group the runs of a comparison by optimizer. `runs` are optimizer-major: runs[o * seeds.length + s]
+ * is optimizer o with seed s.
+ */
+export function aggregateSeeds(
+  runs: readonly RunSummary[],
+  seeds: readonly number[],
+): SeedAggregate[] {
+  const groups: SeedAggregate[] = [];
+  for (let o = 0; o * seeds.length < runs.length; o++) {
+    const group = runs.slice(o * seeds.length, (o + 1) * seeds.length);
+    const train = group.map((r) => r.finalTrainLoss);
+    const test = group.map((r) => r.finalTestLoss);
+    const diverged = group.filter((r) => r.diverged).length;
+    // A diverged seed is a result too: the mean of the others would hide it.
+    const whole = (xs: (number | null)[]) => (diverged > 0 ? [] : finite(xs));
+    groups.push({
+      label: group[0]!.label,
+      seeds,
+      trainLoss: train,
+      trainMean: mean(whole(train)),
+      trainStd: sampleStd(whole(train)),
+      testLoss: test,
+      testMean: mean(whole(test)),
+      testStd: sampleStd(whole(test)),
+      diverged,
+      verdicts: group.map((r) => r.certificate?.verdict ?? null),
+      tightness: group.map((r) =>
+        r.certificate?.covered === true ? (r.certificate.tightness ?? null) : null,
+      ),
+    });
+  }
+  return groups;
+}
+
+function num(x: number | null): string {
+  if (x === null) return '-';
+  if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5)) return x.toExponential(2);
+  return Number(x.toPrecision(4)).toString();
+}
+
+function meanStd(m: number | null, s: number | null): string {
+  if (m === null) return '-';
+  return s === null ? num(m) : `${num(m)} ± ${num(s)}`;
+}
+
+/** Who won on the final training loss (what every optimizer minimizes), against the seed spread. */
+export function winnerLine(groups: readonly SeedAggregate[]): string {
+  const ranked = groups
+    .filter((g) => g.trainMean !== null)
+    .sort((a, b) => a.trainMean! - b.trainMean!);
+  const lost = groups.filter((g) => g.diverged > 0).map((g) => g.label);
+  const note = lost.length ? ` (not ranked, diverged on some seed: ${lost.join(', ')})` : '';
+  const best = ranked[0];
+  if (best === undefined) return `no winner: every optimizer diverged on some seed${note}`;
+  const second = ranked[1];
+  const score = `${best.label} best on final train loss (${meanStd(best.trainMean, best.trainStd)})`;
+  if (second === undefined) return `${score}; no other optimizer to compare with${note}`;
+  if (best.seeds.length < 2 || best.trainStd === null || second.trainStd === null) {
+    return `${score}, ahead of ${second.label} (${num(second.trainMean)}) on one seed: there is no seed spread to judge the gap by (use --seeds 3 or more)${note}`;
+  }
+  const gap = second.trainMean! - best.trainMean!;
+  const spread = Math.sqrt((best.trainStd ** 2 + second.trainStd ** 2) / 2);
+  if (spread === 0) {
+    return gap === 0
+      ? `no clear winner: ${best.label} and ${second.label} reach the same loss on every seed${note}`
+      : `${score}, ${num(gap)} ahead of ${second.label} on every one of ${best.seeds.length} seeds (no seed spread)${note}`;
+  }
+  const stds = gap / spread;
+  const against = `${second.label} (${meanStd(second.trainMean, second.trainStd)})`;
+  return stds >= CLEAR_WIN_STDS
+    ? `${score}, ${stds.toFixed(1)} std ahead of ${against} over ${best.seeds.length} seeds${note}`
+    : `no clear winner: ${best.label} (${meanStd(best.trainMean, best.trainStd)}) leads ${against} by ${stds.toFixed(1)} std, within the seed spread (a clear win needs ${CLEAR_WIN_STDS} std) over ${best.seeds.length} seeds${note}`;
+}
+
+/** Mean ± std and every seed, one row per optimizer. */
+export function seedsTable(groups: readonly SeedAggregate[]): string {
+  const hasTest = groups.some((g) => g.testLoss.some((x) => x !== null));
+  const seeds = groups[0]?.seeds ?? [];
+  const header = [
+    'optimizer',
+    `train loss (mean ± std, ${seeds.length} seeds)`,
+    ...(hasTest ? ['test loss (mean ± std)'] : []),
+    ...seeds.map((s) => `seed ${s}`),
+    'certificate (tightness) per seed',
+  ];
+  const rows = groups.map((g) => [
+    g.label,
+    g.diverged > 0 ? `${g.diverged} diverged` : meanStd(g.trainMean, g.trainStd),
+    ...(hasTest ? [g.diverged > 0 ? '-' : meanStd(g.testMean, g.testStd)] : []),
+    ...g.trainLoss.map((x) => (x === null ? 'diverged' : num(x))),
+    g.verdicts
+      .map((v, i) =>
+        v === null ? '-' : g.tightness[i] != null ? `${v} (${num(g.tightness[i]!)})` : v,
+      )
+      .join(', '),
+  ]);
+  return textTable(header, rows);
+}
