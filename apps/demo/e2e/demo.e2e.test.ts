@@ -128,6 +128,9 @@ describe('the playground in Chromium', () => {
       /^δ-GClip: the convergence certificate holds at step \d+ — the loss decays at least like \(1 − ηδμ\)\^t with ηδμ = /,
     );
     expect(await page.locator('#analysis-dgclip .checks li.failed').count()).toBe(0);
+    expect(await page.locator('#analysis-dgclip .level').textContent()).toMatch(
+      /^Certificate level: (informative|vacuous|fails) — /,
+    );
     expect(await page.locator('#analysis-dgclip .advice').textContent()).toMatch(
       /^δ advisor: The δ floor bound on \d+ of \d+ steps/,
     );

@@ -389,6 +389,7 @@ function renderAnalyses(): void {
         { class: `verdict ${x.held ? 'held' : 'failed'}`, id: `analysis-${a.id}` },
         h('h3', {}, OPTIMIZER_LABELS[a.id]),
         h('p', { class: 'headline' }, x.headline),
+        ...(x.level === null ? [] : [h('p', { class: 'level' }, x.level)]),
         h(
           'ul',
           { class: 'checks' },

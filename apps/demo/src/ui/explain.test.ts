@@ -54,6 +54,11 @@ describe('explainAnalysis', () => {
       ['Weights stayed near their start (‖w_t − w₀‖ ≤ R)', true],
     ]);
     expect(x.basis).not.toContain('full-batch steps;');
+    // mu here is the run's own trajectory estimate: the level says vacuous, never informative.
+    const c = analysis('dgclip', 0.2, 0.9).certificate;
+    expect(c.muSource).toBe('trajectory');
+    expect(c.verdict).toBe('vacuous');
+    expect(x.level).toBe(`Certificate level: vacuous — ${c.sentence}`);
   });
 
   it('lists the failed conditions, and warns about mini-batches', () => {
@@ -71,6 +76,7 @@ describe('explainAnalysis', () => {
     expect(x.headline).toBe(
       'GClip has no floor (δ = 0): the PL* argument gives it no convergence rate, whatever the losses do.',
     );
+    expect(x.level).toBeNull();
     expect(x.advice).toMatch(/^delta = 0: there is no floor \(plain GClip\)/);
   });
 

@@ -37,6 +37,11 @@ export interface Explanation {
   readonly id: Analysis['id'];
   /** One sentence: does the guarantee apply to this run, and why (not). */
   readonly headline: string;
+  /**
+   * The certificate's level (informative, vacuous or fails) and its plain sentence, as the CLI and
+   * the report print them; null where there is no certificate (GClip: no floor).
+   */
+  readonly level: string | null;
   readonly held: boolean;
   readonly checks: readonly ExplainedCheck[];
   /** The δ advisor's words. */
@@ -65,9 +70,14 @@ export function explainAnalysis(a: Analysis, batchSize: number, trainSize: numbe
   const basis =
     `Measured along this run: μ = ${fmt(a.mu)} is the smallest μ_t = ‖∇L‖²/2L seen (a trajectory estimate, not a bound on a whole ball), β = ${fmt(a.beta)} the largest top Hessian eigenvalue found by power iteration; η = ${fmt(a.eta)}, γ = ${fmt(a.gamma)}, δ = ${fmt(a.delta)}.` +
     stochastic;
+  const level =
+    a.delta === 0
+      ? null
+      : `Certificate level: ${a.certificate.verdict} — ${a.certificate.sentence}`;
   return {
     id: a.id,
     headline,
+    level,
     held: a.certificate.held,
     checks: a.certificate.checks.map((c) => ({
       name: c.name,
