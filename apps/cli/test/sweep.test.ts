@@ -301,3 +301,111 @@ describe('deltaclip sweep --queue with deltaclip worker', () => {
     }
   });
 });
+
+describe('Ctrl-C on a queued sweep, and --attach', () => {
+  /** Starts a queued sweep with no worker, waits for its ID, sends SIGINT and returns the result. */
+  async function interruptedSweep(yaml: string, how: 'cancel' | 'leave') {
+    const { file, dir } = sweepFile(yaml);
+    const sweep = start([
+      'sweep',
+      file,
+      '--backend',
+      'cpu',
+      '--queue',
+      redis.url,
+      '--calibrate-steps',
+      '0',
+      '--on-interrupt',
+      how,
+      '--out',
+      join(dir, 'queue'),
+    ]);
+    const line = await waitForLine(sweep.child, /^Sweep \S+: enqueued \d+ runs on /);
+    const id = /^Sweep (\S+):/.exec(line)![1]!;
+    sweep.child.kill('SIGINT');
+    return { id, dir, result: await sweep.done };
+  }
+  async function jobStates(id: string, runs: number): Promise<(string | undefined)[]> {
+    const queue = new Queue('deltaclip-sweep', {
+      connection: { host: '127.0.0.1', port: redis.port },
+    });
+    try {
+      return await Promise.all(
+        Array.from({ length: runs }, async (_, i) => {
+          const job = await queue.getJob(`${id}-${i}`);
+          return job === undefined ? undefined : await job.getState();
+        }),
+      );
+    } finally {
+      await queue.close();
+    }
+  }
+
+  it('leaves the runs queued on --on-interrupt leave, and --attach later reports each once', async () => {
+    const { id, dir, result } = await interruptedSweep(FOUR, 'leave');
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr).toContain(
+      `Left 4 runs of sweep ${id} queued. Reconnect with: deltaclip sweep --attach ${id} --queue ${redis.url}\n`,
+    );
+    expect(await jobStates(id, 4)).toEqual(['waiting', 'waiting', 'waiting', 'waiting']);
+    // Nothing written for an interrupted sweep.
+    expect(() => readResults(join(dir, 'queue'))).toThrow(/ENOENT/);
+
+    const w1 = startWorker(redis.url);
+    const out = join(dir, 'attached');
+    const r = await run(['sweep', '--attach', id, '--queue', redis.url, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`Attached to sweep ${id} on ${redis.url}: 4 runs.\n`);
+    const reported = r.stderr
+      .split('\n')
+      .flatMap((l) => /^run (\d+)\/4 \(.*\) done/.exec(l)?.[1] ?? []);
+    expect(reported.sort()).toEqual(['1', '2', '3', '4']);
+    expect(outcomes(out)).toEqual(outcomes(local4));
+    // The report names the sweep and the backend its jobs carry, not this command's default (auto).
+    const { sweep } = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
+      sweep: { name: string; sweepId: string; backend: string };
+    };
+    expect(sweep).toMatchObject({ name: 'four', sweepId: id, backend: 'cpu' });
+    w1.child.kill('SIGTERM');
+    await w1.done;
+  });
+
+  it('removes the remaining runs on --on-interrupt cancel: a later worker runs none of them', async () => {
+    const { id, result } = await interruptedSweep(FOUR, 'cancel');
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr).toContain(`Cancelled sweep ${id}: removed 4 queued runs.\n`);
+    expect(await jobStates(id, 4)).toEqual([undefined, undefined, undefined, undefined]);
+
+    // A worker that stops after one job, and a one-run sweep queued behind the cancelled one: the
+    // queue is first in, first out, so the one job it takes would be a cancelled run if any were left.
+    const w1 = startWorker(redis.url, ['--max-jobs', '1']);
+    const { file, dir } = sweepFile(
+      FOUR.replace('name: four', 'name: after').replace('[0, 1, 2, 3]', '[0]'),
+    );
+    const after = await run([
+      'sweep',
+      file,
+      '--backend',
+      'cpu',
+      '--queue',
+      redis.url,
+      '--calibrate-steps',
+      '0',
+      '--out',
+      join(dir, 'queue'),
+    ]);
+    expect(after.code, after.stderr).toBe(0);
+    const afterId = /^Sweep (\S+): enqueued 1 runs/m.exec(after.stderr)![1]!;
+    const worker = await w1.done;
+    expect(worker.code, worker.stderr).toBe(0);
+    expect(worker.stderr).toMatch(new RegExp(`took job ${afterId}-0 \\(run 1`));
+    expect(worker.stderr).not.toContain(id);
+    expect(worker.stderr).toMatch(/stopped after 1 job\n/);
+
+    const attach = await run(['sweep', '--attach', id, '--queue', redis.url]);
+    expect(attach.code).toBe(2);
+    expect(attach.stderr).toBe(
+      `deltaclip: sweep '${id}' on ${redis.url} was cancelled: start it again from its file with 'deltaclip sweep FILE --queue ${redis.url}'\n`,
+    );
+  });
+});

@@ -142,7 +142,6 @@ export async function sweep(argv: readonly string[], output: Output): Promise<vo
   if (attach !== undefined && positionals.length > 0) {
     throw new UsageError('--attach takes no sweep file: the plan comes from the queue');
   }
-  const backend = String(values.backend);
   const progress = createProgress(process.stderr, { quiet: output.json });
   let sweepSpec: SweepSpec;
   let runs: readonly SweepRun[];
@@ -153,11 +152,15 @@ export async function sweep(argv: readonly string[], output: Output): Promise<vo
     stored = await loadStoredSweep(queueHandle, attach, url!);
     sweepSpec = stored.sweep;
     runs = stored.runs;
-    output.info(`Attached to sweep ${attach} on ${redactUrl(url!)}: ${runs.length} runs.`);
   } else {
     sweepSpec = readSweepFile(positionals[0]!);
     runs = expandSweep(sweepSpec);
   }
+  // An attached sweep runs on the backend its jobs carry, whatever this command's default is.
+  const backend = stored?.backend ?? String(values.backend);
+  // With --json stdout is the result only, but the sweep ID must still be seen to reattach.
+  const note = (line: string) =>
+    output.json ? process.stderr.write(`${line}\n`) : output.info(line);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const out =
     typeof values.out === 'string' ? values.out : join('runs', `sweep-${sweepSpec.name}-${stamp}`);
@@ -219,7 +222,6 @@ export async function sweep(argv: readonly string[], output: Output): Promise<vo
       createdAt: new Date().toISOString(),
     };
     await enqueueSweep(queueHandle!, stored);
-    output.info(`Sweep ${id}: enqueued ${runs.length} runs on ${redactUrl(url)}.`);
   }
   checkOutDir(out, { overwrite: values.overwrite === true || attach !== undefined });
   const handle = queueHandle!;
@@ -236,38 +238,51 @@ export async function sweep(argv: readonly string[], output: Output): Promise<vo
     onRecord: (r) => progress.log(recordLine(r, runs.length)),
     onNotice: (line) => progress.log(line),
   });
-  let interrupted: Promise<void> | undefined;
+  let interrupted: Promise<null> | undefined;
+  let settleInterrupt!: (value: Promise<null>) => void;
+  const interruptDone = new Promise<null>((resolve) => {
+    settleInterrupt = resolve;
+  });
   const onSigint = () => {
-    interrupted ??= (async () => {
+    if (interrupted) return;
+    interrupted = (async () => {
       const how = await interruptChoice(values);
+      const pending = wait.pending();
       const { removed, running } = await wait.stop(how);
       progress.end();
+      const reattach = `deltaclip sweep --attach ${stored!.id} --queue ${redactUrl(url!)}`;
       if (how === 'leave') {
-        output.info(
-          `Left ${wait.pending()} runs queued. Reconnect with: deltaclip sweep --attach ${stored!.id} --queue ${redactUrl(url!)}`,
-        );
+        note(`Left ${pending} runs of sweep ${stored!.id} queued. Reconnect with: ${reattach}`);
       } else {
-        output.info(
-          `Cancelled sweep ${stored!.id}: removed ${removed} queued runs${running ? `; ${running} running runs finish on their workers and are discarded` : ''}.`,
+        note(
+          `Cancelled sweep ${stored!.id}: removed ${removed} queued run${removed === 1 ? '' : 's'}${running ? `; ${running} running run${running === 1 ? '' : 's'} finish on their workers and are discarded` : ''}.`,
         );
       }
+      if (output.json) {
+        output.result({
+          sweepId: stored!.id,
+          interrupted: how,
+          pending,
+          removed,
+          running,
+          ...(how === 'leave' ? { attach: reattach } : {}),
+        });
+      }
       process.exitCode = 130;
+      return null;
     })();
+    // A failure while cancelling (Redis gone) reaches the command's error handling.
+    settleInterrupt(interrupted);
   };
+  // The handler is in place before the sweep ID is printed: whoever reads that line may Ctrl-C at once.
   process.on('SIGINT', onSigint);
+  if (attach !== undefined) {
+    note(`Attached to sweep ${attach} on ${redactUrl(url!)}: ${runs.length} runs.`);
+  } else {
+    note(`Sweep ${stored!.id}: enqueued ${runs.length} runs on ${redactUrl(url!)}.`);
+  }
   try {
-    const records = await Promise.race([
-      wait.done,
-      new Promise<null>((resolve) => {
-        const check = setInterval(() => {
-          if (interrupted) {
-            clearInterval(check);
-            void interrupted.then(() => resolve(null));
-          }
-        }, 50);
-        void wait.done.finally(() => clearInterval(check)).catch(() => {});
-      }),
-    ]);
+    const records = await Promise.race([wait.done, interruptDone]);
     if (records === null) return;
     finishSweep(
       out,

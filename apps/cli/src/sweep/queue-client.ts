@@ -112,6 +112,12 @@ export async function loadStoredSweep(
   id: string,
   url: string,
 ): Promise<StoredSweep> {
+  // Waiting on a cancelled sweep would enqueue its removed jobs again, only for workers to refuse them.
+  if ((await client.exists(cancelKey(id))) === 1) {
+    throw new UsageError(
+      `sweep '${id}' on ${redactUrl(url)} was cancelled: start it again from its file with 'deltaclip sweep FILE --queue ${redactUrl(url)}'`,
+    );
+  }
   const text = await client.get(sweepKey(id));
   if (text === null) {
     throw new UsageError(
@@ -267,10 +273,13 @@ export function waitForSweep(
         const state = await job.getState();
         if (state === 'active') running += 1;
         else if (state !== 'completed' && state !== 'failed') {
-          await job.remove().catch(() => {
+          try {
+            await job.remove();
+            removed += 1;
+          } catch {
+            // Locked: a worker took it between getState and remove.
             running += 1;
-          });
-          removed += 1;
+          }
         }
       }
       return { removed, running };
