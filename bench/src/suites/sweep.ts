@@ -134,7 +134,7 @@ export const sweep: Suite = {
       );
       const overheadMs = ((tinyQueue - tinyLocal) / 12) * 1000;
       return [
-        '12 runs (cars, 64-wide MLP, 100 full-batch steps each, cpu backend), sweep wall time from start to report. The machine was shared with other work while this ran: compare the ratios, not the seconds.',
+        '12 runs (cars, 64-wide MLP, 100 full-batch steps each, cpu backend), sweep wall time from start to report. Wall times on this 2-core machine vary from run to run: compare the ratios measured in one run, not the seconds; a negative queue overhead means it is below the noise.',
         '',
         table(
           ['setup', 'wall s', 'vs 1 local worker'],
