@@ -2,6 +2,7 @@
  * Independent float64 references in plain JS: a seeded generator, least-squares problems with a
  * prescribed spectrum, and the loss gradient of a one-hidden-layer MLP.
  */
+import { Rng } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import type { PlStarModel } from '../src/index.js';
 
@@ -10,16 +11,10 @@ export function f32(values: ArrayLike<number>): Float32Array {
   return Float32Array.from(values);
 }
 
-/** mulberry32: a small seeded uniform generator in [0, 1). */
+/** A seeded uniform generator in [0, 1): the project's one PRNG (utils' sfc32). */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.uniform();
 }
 
 /** Standard normal samples (Box–Muller). */

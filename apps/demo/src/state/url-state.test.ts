@@ -1,3 +1,4 @@
+import { Rng } from '@deltaclip/utils';
 import { describe, expect, it } from 'vitest';
 import {
   ACTIVATIONS,
@@ -12,16 +13,10 @@ import {
 } from './settings.js';
 import { decodeSettings, encodeSettings, sameSettings } from './url-state.js';
 
-/** A small seeded generator (mulberry32), so the random settings are the same on every run. */
+/** A seeded generator (utils' sfc32, the project's one PRNG), so the random settings are the same on every run. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.uniform();
 }
 
 function randomSettings(r: () => number): Settings {
