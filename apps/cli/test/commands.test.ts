@@ -220,6 +220,8 @@ describe('deltaclip (built CLI as a real process)', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('Convergence certificates');
     expect(html).toContain('informative');
+    // GClip is not covered: its row gives no mu source (there is no certificate to source).
+    expect(html).toMatch(/>not-covered<\/b><\/td><td>-<\/td>/);
   });
 
   it('compare --json as the main job (fewer steps): every run certified or explained, 3 seeds with mean and std', async () => {

@@ -35,7 +35,10 @@ const VERDICT_COLORS: Readonly<Record<string, string>> = {
   'not-covered': '#57606a',
 };
 
-/** One row per run: the verdict level, mu's source, and the plain sentence (or why not covered). */
+/**
+ * One row per run: the verdict level, mu's source, and the plain sentence (or why not covered). A
+ * run the argument does not cover has no certificate, so no mu source is shown for it.
+ */
 function certificateTable(input: ReportInput): string {
   const rows = (
     input.certificates ??
@@ -48,7 +51,7 @@ function certificateTable(input: ReportInput): string {
       const words = c!.covered
         ? `${c!.sentence}. mu: ${c!.muNote}. beta: ${c!.betaNote}.`
         : c!.explanation;
-      return `<tr><th>${escapeHtml(label)}</th><td><b style="color:${VERDICT_COLORS[verdict] ?? '#222'}">${escapeHtml(verdict)}</b></td><td>${escapeHtml(c!.muSource ?? '-')}</td><td>${escapeHtml(words)}</td></tr>`;
+      return `<tr><th>${escapeHtml(label)}</th><td><b style="color:${VERDICT_COLORS[verdict] ?? '#222'}">${escapeHtml(verdict)}</b></td><td>${escapeHtml((c!.covered ? c!.muSource : null) ?? '-')}</td><td>${escapeHtml(words)}</td></tr>`;
     })
     .join('');
   return `<h2>Convergence certificates</h2>
