@@ -6,6 +6,17 @@ export {
   requireGradients,
 } from './gradients.js';
 export {
+  CLASS_COLORS,
+  classColor,
+  OPTIMIZER_COLORS,
+  type OptimizerFamily,
+  REFERENCE_LINE,
+  REGIME_COLORS,
+  type Regime,
+  TEST_CURVE_DASH,
+  VERDICT_COLORS,
+} from './palette.js';
+export {
   deriveSeed,
   permutation,
   Rng,
