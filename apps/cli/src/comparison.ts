@@ -11,9 +11,17 @@ import { writeErrorFor } from './out-dir.js';
 import type { Output } from './output.js';
 import { createProgress } from './progress.js';
 import { writeReport } from './report/files.js';
+import { headline } from './report/headline.js';
 import { runInWorkers } from './runner.js';
-import { aggregateSeeds, type SeedAggregate, seedsTable, winnerLine } from './seeds.js';
 import {
+  aggregateSeeds,
+  type SeedAggregate,
+  seedsTable,
+  trainLossContender,
+  winnerLine,
+} from './seeds.js';
+import {
+  adviceLines,
   insightLines,
   plstarLines,
   type RunSummary,
@@ -184,8 +192,16 @@ export async function runComparison(
         .map((r, i) => ({ summary: runs[i]!, history: r.outcome.result.history }))
         .filter((_, i) => i % seeds.length === 0),
       certificates: runs.map((r) => ({ label: r.label, certificate: r.certificate })),
-      tableText,
-      insights,
+      results: runs,
+      aggregates,
+      headline: headline(aggregates.map(trainLossContender)),
+      // The certificates have their own cards in the report: the rest of the insights here.
+      insights: [
+        ...(request.notes ?? []),
+        ...plstarLines(first),
+        ...adviceLines(first),
+        ...(why ? [why] : []),
+      ],
     },
     json,
   );

@@ -70,44 +70,119 @@ export function aggregateSeeds(
   return groups;
 }
 
-function num(x: number | null): string {
+export function num(x: number | null): string {
   if (x === null) return '-';
   if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5)) return x.toExponential(2);
   return Number(x.toPrecision(4)).toString();
 }
 
-function meanStd(m: number | null, s: number | null): string {
+export function meanStd(m: number | null, s: number | null): string {
   if (m === null) return '-';
   return s === null ? num(m) : `${num(m)} ± ${num(s)}`;
 }
 
-/** Who won on the final training loss (what every optimizer minimizes), against the seed spread. */
-export function winnerLine(groups: readonly SeedAggregate[]): string {
-  const ranked = groups
-    .filter((g) => g.trainMean !== null)
-    .sort((a, b) => a.trainMean! - b.trainMean!);
-  const lost = groups.filter((g) => g.diverged > 0).map((g) => g.label);
-  const note = lost.length ? ` (not ranked, diverged on some seed: ${lost.join(', ')})` : '';
+/** One contender for the winner: a mean over seeds of a loss, lower is better. */
+export interface Contender {
+  readonly label: string;
+  /** Null when some seed diverged (the contender is then not ranked). */
+  readonly mean: number | null;
+  /** Sample standard deviation over the seeds; null with fewer than 2 seeds. */
+  readonly std: number | null;
+  readonly seeds: number;
+  readonly diverged: number;
+}
+
+/**
+ * Who won, against the seed spread: `clear` when the leader is ahead by at least
+ * {@link CLEAR_WIN_STDS} pooled standard deviations, `within-spread` when not, `no-spread` when
+ * every seed gave the same loss (then any gap is a win on every seed), `one-seed` when there is
+ * no spread to judge by. `behind` is the runner-up; `unranked` the contenders that diverged.
+ */
+export type WinnerJudgement = { readonly unranked: readonly string[] } & (
+  | { readonly kind: 'none' }
+  | { readonly kind: 'alone'; readonly best: Contender }
+  | { readonly kind: 'one-seed'; readonly best: Contender; readonly behind: Contender }
+  | { readonly kind: 'tie'; readonly best: Contender; readonly behind: Contender }
+  | {
+      readonly kind: 'no-spread';
+      readonly best: Contender;
+      readonly behind: Contender;
+      readonly gap: number;
+    }
+  | {
+      readonly kind: 'clear' | 'within-spread';
+      readonly best: Contender;
+      readonly behind: Contender;
+      readonly gap: number;
+      /** The gap in pooled standard deviations sqrt((s1^2 + s2^2) / 2). */
+      readonly stds: number;
+    }
+);
+
+export function judgeWinner(contenders: readonly Contender[]): WinnerJudgement {
+  const ranked = contenders.filter((c) => c.mean !== null).sort((a, b) => a.mean! - b.mean!);
+  const unranked = contenders.filter((c) => c.diverged > 0).map((c) => c.label);
   const best = ranked[0];
-  if (best === undefined) return `no winner: every optimizer diverged on some seed${note}`;
-  const second = ranked[1];
-  const score = `${best.label} best on final train loss (${meanStd(best.trainMean, best.trainStd)})`;
-  if (second === undefined) return `${score}; no other optimizer to compare with${note}`;
-  if (best.seeds.length < 2 || best.trainStd === null || second.trainStd === null) {
-    return `${score}, ahead of ${second.label} (${num(second.trainMean)}) on one seed: there is no seed spread to judge the gap by (use --seeds 3 or more)${note}`;
+  if (best === undefined) return { kind: 'none', unranked };
+  const behind = ranked[1];
+  if (behind === undefined) return { kind: 'alone', best, unranked };
+  if (best.seeds < 2 || best.std === null || behind.std === null) {
+    return { kind: 'one-seed', best, behind, unranked };
   }
-  const gap = second.trainMean! - best.trainMean!;
-  const spread = Math.sqrt((best.trainStd ** 2 + second.trainStd ** 2) / 2);
+  const gap = behind.mean! - best.mean!;
+  const spread = Math.sqrt((best.std ** 2 + behind.std ** 2) / 2);
   if (spread === 0) {
     return gap === 0
-      ? `no clear winner: ${best.label} and ${second.label} reach the same loss on every seed${note}`
-      : `${score}, ${num(gap)} ahead of ${second.label} on every one of ${best.seeds.length} seeds (no seed spread)${note}`;
+      ? { kind: 'tie', best, behind, unranked }
+      : { kind: 'no-spread', best, behind, gap, unranked };
   }
   const stds = gap / spread;
-  const against = `${second.label} (${meanStd(second.trainMean, second.trainStd)})`;
-  return stds >= CLEAR_WIN_STDS
-    ? `${score}, ${stds.toFixed(1)} std ahead of ${against} over ${best.seeds.length} seeds${note}`
-    : `no clear winner: ${best.label} (${meanStd(best.trainMean, best.trainStd)}) leads ${against} by ${stds.toFixed(1)} std, within the seed spread (a clear win needs ${CLEAR_WIN_STDS} std) over ${best.seeds.length} seeds${note}`;
+  return {
+    kind: stds >= CLEAR_WIN_STDS ? 'clear' : 'within-spread',
+    best,
+    behind,
+    gap,
+    stds,
+    unranked,
+  };
+}
+
+/** An optimizer's seeds as a contender on the final training loss. */
+export function trainLossContender(g: SeedAggregate): Contender {
+  return {
+    label: g.label,
+    mean: g.trainMean,
+    std: g.trainStd,
+    seeds: g.seeds.length,
+    diverged: g.diverged,
+  };
+}
+
+/** Who won on the final training loss (what every optimizer minimizes), against the seed spread. */
+export function winnerLine(groups: readonly SeedAggregate[]): string {
+  const j = judgeWinner(groups.map(trainLossContender));
+  const note = j.unranked.length
+    ? ` (not ranked, diverged on some seed: ${j.unranked.join(', ')})`
+    : '';
+  if (j.kind === 'none') return `no winner: every optimizer diverged on some seed${note}`;
+  const { best } = j;
+  const score = `${best.label} best on final train loss (${meanStd(best.mean, best.std)})`;
+  switch (j.kind) {
+    case 'alone':
+      return `${score}; no other optimizer to compare with${note}`;
+    case 'one-seed':
+      return `${score}, ahead of ${j.behind.label} (${num(j.behind.mean)}) on one seed: there is no seed spread to judge the gap by (use --seeds 3 or more)${note}`;
+    case 'tie':
+      return `no clear winner: ${best.label} and ${j.behind.label} reach the same loss on every seed${note}`;
+    case 'no-spread':
+      return `${score}, ${num(j.gap)} ahead of ${j.behind.label} on every one of ${best.seeds} seeds (no seed spread)${note}`;
+    default: {
+      const against = `${j.behind.label} (${meanStd(j.behind.mean, j.behind.std)})`;
+      return j.kind === 'clear'
+        ? `${score}, ${j.stds.toFixed(1)} std ahead of ${against} over ${best.seeds} seeds${note}`
+        : `no clear winner: ${best.label} (${meanStd(best.mean, best.std)}) leads ${against} by ${j.stds.toFixed(1)} std, within the seed spread (a clear win needs ${CLEAR_WIN_STDS} std) over ${best.seeds} seeds${note}`;
+    }
+  }
 }
 
 /** Mean ± std and every seed, one row per optimizer. */

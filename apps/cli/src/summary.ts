@@ -247,7 +247,8 @@ export function summarizeRun(outcome: RunOutcome, seconds: number, backend: stri
   };
 }
 
-function cell(x: number | null, digits = 4): string {
+/** A number for a table cell: 4 significant digits, exponent form below 1e-3 and from 1e5. */
+export function cell(x: number | null, digits = 4): string {
   if (x === null) return '-';
   if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5)) return x.toExponential(digits - 1);
   return Number(x.toPrecision(digits)).toString();
@@ -291,21 +292,31 @@ export function resultsTable(runs: readonly RunSummary[]): string {
   return textTable(header, rows);
 }
 
+function divergenceLines(runs: readonly RunSummary[]): string[] {
+  return runs
+    .filter((r) => r.diverged)
+    .map(
+      (r) =>
+        `${r.label}: ${divergedText(r.diverged!)}; the run stopped there, and its final losses are not reported (the last finite value is not a result)`,
+    );
+}
+
 /** The certificate and the δ advice in words. */
 export function insightLines(runs: readonly RunSummary[]): string[] {
-  const lines: string[] = [];
-  for (const r of runs) {
-    if (r.diverged) {
-      lines.push(
-        `${r.label}: ${divergedText(r.diverged)}; the run stopped there, and its final losses are not reported (the last finite value is not a result)`,
-      );
-    }
-  }
+  const lines = divergenceLines(runs);
   for (const r of runs) {
     lines.push(...certificateLines(r));
     if (r.deltaAdvice) lines.push(`${r.label}: ${r.deltaAdvice.message}`);
   }
   return lines;
+}
+
+/** insightLines without the certificates (a report that shows them on their own). */
+export function adviceLines(runs: readonly RunSummary[]): string[] {
+  return [
+    ...divergenceLines(runs),
+    ...runs.filter((r) => r.deltaAdvice).map((r) => `${r.label}: ${r.deltaAdvice!.message}`),
+  ];
 }
 
 /**

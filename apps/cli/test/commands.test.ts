@@ -220,8 +220,10 @@ describe('deltaclip (built CLI as a real process)', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('Convergence certificates');
     expect(html).toContain('informative');
-    // GClip is not covered: its row gives no mu source (there is no certificate to source).
-    expect(html).toMatch(/>not-covered<\/b><\/td><td>-<\/td>/);
+    // GClip is not covered: its card says why, with no constants (there is no certificate).
+    expect(html).toMatch(
+      /GClip \(eta [^<]*<span class="verdict"[^>]*>not-covered<\/span><\/h3><p>The convergence argument does not cover this optimizer: /,
+    );
   });
 
   it('compare --json as the main job (fewer steps): every run certified or explained, 3 seeds with mean and std', async () => {

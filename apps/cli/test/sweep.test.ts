@@ -153,7 +153,7 @@ describe('deltaclip sweep', () => {
     const [x, y] = g.runs.map((i) => Number(rows[i]!.final_train_loss));
     expect(g.stats.finalTrainLoss.mean).toBeCloseTo((x! + y!) / 2, 12);
     expect(g.stats.finalTrainLoss.std).toBeCloseTo(Math.abs(x! - y!) / Math.SQRT2, 12);
-    expect(readFileSync(join(local12, 'report.html'), 'utf8')).toContain('id="axis-plots"');
+    expect(readFileSync(join(local12, 'report.html'), 'utf8')).toContain('id="chart-axis-0"');
   });
 
   it('rejects a bad base option with the flag rules, before running anything', async () => {

@@ -16,6 +16,7 @@ import { parseOptimizerSpec } from '../optimizer-names.js';
 import { integerAtLeast } from '../option-schemas.js';
 import { checkOutDir, OVERWRITE_OPTION, outOption, WORKERS_OPTION } from '../out-dir.js';
 import type { Output } from '../output.js';
+import { describeLoss, describeModel } from '../report/words.js';
 import { type DataInfo, dataLines, runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
 import { parseTuneKeys, TUNABLE, tuneOptimizers } from '../tune.js';
 
@@ -165,7 +166,7 @@ export async function compare(argv: readonly string[], output: Output): Promise<
   await runComparison(
     {
       title: `deltaclip compare: ${base.task.dataset.name}`,
-      subtitle: `${data.task} on ${base.task.dataset.name} (${data.trainSize} training samples), model ${JSON.stringify(base.task.model)}, loss ${JSON.stringify(base.task.loss)}, batch ${base.batchSize}, ${base.epochs} epochs.`,
+      subtitle: `${data.task} on ${base.task.dataset.name} (${data.trainSize} training samples), model ${describeModel(base.task.model)}, loss ${describeLoss(base.task.loss)}, batch ${base.batchSize}, ${base.epochs} epochs.`,
       base,
       optimizers,
       backend: String(values.backend),

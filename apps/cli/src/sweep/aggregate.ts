@@ -5,8 +5,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REFERENCE_LINE } from '@deltaclip/utils';
+import type { ChartSpec } from '../report/charts.js';
+import { runColors } from '../report/colors.js';
 import { writeReport } from '../report/files.js';
-import { type RunSummary, resultsTable, summarizeRun } from '../summary.js';
+import { headline } from '../report/headline.js';
+import type { Contender } from '../seeds.js';
+import { cell, type RunSummary, resultsTable, summarizeRun } from '../summary.js';
 import type { RunRecord } from './records.js';
 import type { SweepSpec } from './spec.js';
 
@@ -114,25 +119,59 @@ export function runsCsv(
   return `${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n')}\n`;
 }
 
-/** Per swept axis (seed excluded): x = its values, one series per combination of the other axes. */
-function axisPlots(sweep: SweepSpec, groups: readonly SeedGroup[]) {
+/** A group's axis values in words: `lr=0.1 optimizer=delta-gclip`, or `mean over seeds`. */
+function groupLabel(params: Readonly<Record<string, unknown>>): string {
+  return (
+    Object.entries(params)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ') || 'mean over seeds'
+  );
+}
+
+/** A group of seeds as a contender for the headline (runs without a final loss diverged). */
+function groupContender(g: SeedGroup): Contender {
+  const s = g.stats.finalTrainLoss;
+  const diverged = g.runs.length - s.n;
+  return {
+    label: groupLabel(g.params),
+    mean: diverged > 0 ? null : s.mean,
+    std: s.n > 1 ? s.std : null,
+    seeds: g.runs.length,
+    diverged,
+  };
+}
+
+const STD_DASH = [2, 3] as const;
+
+/**
+ * Per swept axis (seed excluded): x = its values, one series per combination of the other axes,
+ * coloured by its runs' optimizer family (shades for several of one family), mean solid and
+ * mean ± std dotted.
+ */
+function axisCharts(
+  sweep: SweepSpec,
+  groups: readonly SeedGroup[],
+  classNameOf: (group: SeedGroup) => string,
+): ChartSpec[] {
   const swept = sweep.axes.filter((a) => a.name !== 'seed' && a.values.length > 1);
-  return swept.map((axis) => {
+  return swept.map((axis, k) => {
     const xsNumeric = axis.values.every((x) => typeof x === 'number');
     const xs = axis.values.map((x, i) => (xsNumeric ? (x as number) : i));
     const series = new Map<
       string,
-      { label: string; mean: (number | null)[]; std: (number | null)[] }
+      { label: string; className: string; mean: (number | null)[]; std: (number | null)[] }
     >();
     for (const g of groups) {
       const { [axis.name]: x, ...others } = g.params;
       const key = JSON.stringify(others);
-      const label =
-        Object.entries(others)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(' ') || 'mean over seeds';
-      if (!series.has(key))
-        series.set(key, { label, mean: xs.map(() => null), std: xs.map(() => null) });
+      if (!series.has(key)) {
+        series.set(key, {
+          label: groupLabel(others),
+          className: classNameOf(g),
+          mean: xs.map(() => null),
+          std: xs.map(() => null),
+        });
+      }
       const at = axis.values.indexOf(x as string | number | boolean);
       const s = g.stats.finalTrainLoss;
       series.get(key)!.mean[at] = s.mean;
@@ -140,32 +179,54 @@ function axisPlots(sweep: SweepSpec, groups: readonly SeedGroup[]) {
     }
     const positive = xsNumeric && xs.every((x) => x > 0);
     const ratio = positive ? Math.max(...xs) / Math.min(...xs) : 1;
+    const shown = [...series.values()].slice(0, 8);
+    const omitted = Math.max(0, series.size - 8);
+    const colors = runColors(shown.map((s) => s.className));
+    const pos = (v: number | null) => (v !== null && v > 0 ? v : null);
+    const ticks = xsNumeric ? null : axis.values.map(String);
+    const at = (i: number) => (ticks ? ticks[i]! : String(xs[i]));
     return {
-      axis: axis.name,
-      xs,
-      ticks: xsNumeric ? null : axis.values.map(String),
+      id: `chart-axis-${k}`,
+      title: `Final training loss over ${axis.name} (mean and mean ± std over seeds)${omitted ? ` (${omitted} more series not shown)` : ''}`,
+      xLabel: axis.name,
+      yLabel: 'final loss (log)',
       xLog: positive && ratio >= 20,
-      series: [...series.values()].slice(0, 8),
-      omitted: Math.max(0, series.size - 8),
+      ticks,
+      xs,
+      series: shown.flatMap((s, i) => [
+        { label: `${s.label} mean`, color: colors[i]!, width: 2, values: s.mean.map(pos) },
+        {
+          label: `${s.label} - std`,
+          color: colors[i]!,
+          dash: STD_DASH,
+          width: 1,
+          values: s.mean.map((m, j) => (m === null ? null : pos(m - (s.std[j] ?? 0)))),
+        },
+        {
+          label: `${s.label} + std`,
+          color: colors[i]!,
+          dash: STD_DASH,
+          width: 1,
+          values: s.mean.map((m, j) => (m === null ? null : pos(m + (s.std[j] ?? 0)))),
+        },
+      ]),
+      keys: [
+        { label: 'mean over seeds (solid)', color: REFERENCE_LINE.color },
+        { label: 'mean ± std (dotted)', color: REFERENCE_LINE.color, dash: STD_DASH },
+      ],
+      alt: shown.map(
+        (s) =>
+          `${s.label}: ${s.mean
+            .map((m, i) =>
+              m === null
+                ? `${axis.name} ${at(i)}: no finished run`
+                : `${axis.name} ${at(i)}: ${cell(m)}${s.std[i] ? ` ± ${cell(s.std[i]!)}` : ''}`,
+            )
+            .join('; ')}.`,
+      ),
     };
   });
 }
-
-const AXIS_SCRIPT = `
-const axisRoot = document.getElementById('axis-plots');
-EXTRA.plots.forEach((p) => {
-  const series = [];
-  p.series.forEach((s, i) => {
-    const c = COLORS[i % 8];
-    const pos = (v) => (v !== null && v > 0 ? v : null);
-    series.push({ spec: { label: s.label + ' mean', stroke: c, width: 2, points: { show: true } }, values: s.mean.map(pos) });
-    series.push({ spec: { label: '- std', stroke: c, dash: [3, 3], width: 1 }, values: s.mean.map((m, k) => (m === null ? null : pos(m - s.std[k]))) });
-    series.push({ spec: { label: '+ std', stroke: c, dash: [3, 3], width: 1 }, values: s.mean.map((m, k) => (m === null ? null : pos(m + s.std[k]))) });
-  });
-  const title = 'Final training loss over ' + p.axis + ' (mean and mean +- std over seeds)' + (p.ticks ? ': ' + p.ticks.map((t, i) => i + ' = ' + t).join(', ') : '') + (p.omitted ? ' (' + p.omitted + ' more series not shown)' : '');
-  plot(axisRoot, title, p.xs, series, { xLabel: p.axis, yLabel: 'final loss (log)', xLog: p.xLog });
-});
-`;
 
 export interface SweepReport {
   readonly files: string[];
@@ -219,7 +280,11 @@ export function writeSweepReport(
         : {}),
     })),
   };
-  const plots = axisPlots(sweep, groups);
+  const classNameOf = (g: SeedGroup) =>
+    summaries.get(g.runs[0]!)?.optimizer.className ?? 'deltaclip.SGD';
+  const charts = axisCharts(sweep, groups, classNameOf);
+  const firstSpec = done[0]?.result?.outcome.spec;
+  const swept = new Set(sweep.axes.filter((a) => a.values.length > 1).map((a) => a.name));
   const files = writeReport(
     dir,
     {
@@ -234,13 +299,21 @@ export function writeSweepReport(
         summary: summaries.get(r.run.index)!,
         history: r.result!.outcome.result.history,
       })),
-      tableText,
+      headline: done.length
+        ? headline(groups.map(groupContender))
+        : { text: 'No run finished: there is nothing to compare.', winner: null, kind: 'none' },
+      ...(firstSpec
+        ? {
+            // A swept model or loss has no one description: the axes name them.
+            task: {
+              dataset: swept.has('dataset') ? 'swept (see the axes)' : firstSpec.task.dataset,
+              model: swept.has('model') ? 'swept (see the axes)' : firstSpec.task.model,
+              loss: swept.has('loss') ? 'swept (see the axes)' : firstSpec.task.loss,
+            },
+          }
+        : {}),
       insights,
-      extra: {
-        html: plots.length ? '<h2>Over the swept axes</h2>\n<div id="axis-plots"></div>' : '',
-        script: plots.length ? AXIS_SCRIPT : '',
-        data: { plots },
-      },
+      ...(charts.length ? { extra: { title: 'Over the swept axes', charts } } : {}),
     },
     json,
   );
