@@ -164,7 +164,13 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .plot { width: 100%; overflow: hidden; }
 .keys { margin: 2px 0; font-size: 13px; } .key { display: inline-flex; align-items: center; gap: 4px; margin-right: 14px; }
 .u-legend { font-size: 12px; } .u-legend .u-series th, .u-legend .u-series td { padding: 0 4px; white-space: normal; border: 0; }
-@media (max-width: 600px) { body { padding: 12px; font-size: 14px; } .headline { font-size: 1rem; } }
+@media (max-width: 600px) {
+  body { padding: 12px; font-size: 14px; } .headline { font-size: 1rem; }
+  /* A phone has no hover: one legend entry per line, without the live values. */
+  .u-legend.u-inline tr.u-series { display: flex; text-align: left; }
+  .u-legend.u-inline tr.u-series:first-child, .u-legend .u-value { display: none; }
+  .u-legend th { display: flex; align-items: center; font-weight: normal; }
+}
 .alt { font-size: 13px; } .insights li.sub { list-style: circle; margin-left: 1.5em; }
 `;
 
