@@ -3,7 +3,6 @@
  * happens in the worker; this thread only draws, so the page never freezes.
  */
 import './styles.css';
-import type { CsvInput } from './data/csv-upload.js';
 import {
   type BackendSetting,
   DEFAULT_SETTINGS,
@@ -19,15 +18,18 @@ import { download, runLogDocument, toJson, weightsDocument } from './ui/export.j
 import { SettingsForm } from './ui/form.js';
 import { drawHeatmap } from './ui/heatmap.js';
 import { RunStore } from './ui/run-store.js';
-import type { CsvVerdict, FromWorker, ToWorker } from './worker/protocol.js';
+import type { CsvUpload, CsvVerdict, FromWorker, ToWorker } from './worker/protocol.js';
 
 /** Views are redrawn at most this often. */
 const RENDER_MS = 200;
 
 const store = new RunStore();
 let settings: Settings = DEFAULT_SETTINGS;
-/** The uploaded file (links cannot carry it), with its columns. */
-let csv: { input: CsvInput; columns: readonly string[] } | null = null;
+/** The uploaded file in use (links cannot carry it), with its columns. */
+let csv: { upload: CsvUpload; columns: readonly string[] } | null = null;
+/** A file that parsed but could not be used as it is: dropping columns may fix it. */
+let pendingCsv: { upload: CsvUpload; columns: readonly string[] } | null = null;
+let uploads = 0;
 let worker: Worker | null = null;
 let workerBackend: BackendSetting | null = null;
 let runId = 0;
@@ -38,13 +40,17 @@ let statCells: Partial<Record<OptimizerId, HTMLElement>> = {};
 let csvRequest = 0;
 const csvPending = new Map<number, (verdict: CsvVerdict) => void>();
 
-const form = new SettingsForm(() => void onFormChange());
+const form = new SettingsForm(
+  () => void onFormChange(),
+  (dropped) => void onDropChange(dropped),
+);
 byId('controls').prepend(form.element);
 const playButton = byId<HTMLButtonElement>('play');
 const status = byId('status');
 const progressText = byId('progress');
 const settingsIssues = byId('settings-issues');
 const csvError = byId('csv-error');
+const csvProgress = byId('csv-progress');
 const runError = byId('run-error');
 const shareUrl = byId<HTMLInputElement>('share-url');
 
@@ -77,7 +83,7 @@ function startRun(): void {
     type: 'init',
     runId,
     settings,
-    ...(settings.dataset === 'csv' && csv !== null ? { csv: csv.input } : {}),
+    ...(settings.dataset === 'csv' && csv !== null ? { csv: csv.upload } : {}),
   });
   renderSoon();
 }
@@ -111,11 +117,11 @@ function settingsFromHash(hash: string): { settings: Settings; issues: string[] 
   return { settings: next, issues };
 }
 
-function checkCsv(input: CsvInput, target: string, s: Settings): Promise<CsvVerdict> {
+function checkCsv(upload: CsvUpload, target: string, s: Settings): Promise<CsvVerdict> {
   const requestId = ++csvRequest;
   return new Promise((resolve) => {
     csvPending.set(requestId, resolve);
-    post({ type: 'check-csv', requestId, csv: input, target, test: s.testFraction, seed: s.seed });
+    post({ type: 'check-csv', requestId, csv: upload, target, test: s.testFraction, seed: s.seed });
   });
 }
 
@@ -123,7 +129,7 @@ async function onFormChange(): Promise<void> {
   const decoded = decodeSettings(form.read().toString(), settings);
   let next = decoded.settings;
   if (next.dataset === 'csv' && csv !== null) {
-    const verdict = await checkCsv(csv.input, next.csvTarget, next);
+    const verdict = await checkCsv(csv.upload, next.csvTarget, next);
     if (!verdict.ok) {
       csvError.textContent = verdict.message;
       form.show(settings, csv.columns); // the previous state is kept
@@ -140,24 +146,57 @@ async function onFormChange(): Promise<void> {
   applySettings(next, decoded.issues);
 }
 
-async function onCsvChosen(): Promise<void> {
-  const file = form.csvInput.files?.[0];
-  if (!file) return;
-  const input: CsvInput = { text: await file.text(), file: file.name };
-  const verdict = await checkCsv(input, '', settings);
-  form.csvInput.value = '';
-  if (!verdict.ok) {
-    csvError.textContent = verdict.message;
-    return;
-  }
+/** Use a checked upload: the race switches to it (or restarts on it with other columns). */
+function useCsv(upload: CsvUpload, verdict: Extract<CsvVerdict, { ok: true }>): void {
   csvError.textContent = '';
-  csv = { input, columns: verdict.columns };
-  applySettings({
+  pendingCsv = null;
+  const same = settings.dataset === 'csv' && csv !== null;
+  csv = { upload, columns: verdict.columns };
+  form.csvDrop.show(verdict.columns, upload.drop, verdict.target);
+  const next: Settings = {
     ...settings,
     dataset: 'csv',
     csvTarget: '',
     loss: verdict.task === 'regression' ? 'square' : settings.loss,
-  });
+  };
+  // Dropped columns are not URL state, so an unchanged link must still start a new race.
+  if (same && sameSettings(next, settings)) {
+    form.show(settings, csv.columns);
+    startRun();
+  } else {
+    applySettings(next);
+  }
+}
+
+async function onCsvChosen(): Promise<void> {
+  const file = form.csvInput.files?.[0];
+  if (!file) return;
+  // The File goes to the worker as it is: reading and parsing there keeps the page responsive.
+  const upload: CsvUpload = { id: ++uploads, file: file.name, blob: file, drop: [] };
+  const verdict = await checkCsv(upload, '', settings);
+  form.csvInput.value = '';
+  if (!verdict.ok) {
+    csvError.textContent = verdict.message;
+    csvProgress.textContent = '';
+    pendingCsv = verdict.columns === null ? null : { upload, columns: verdict.columns };
+    if (pendingCsv) form.csvDrop.show(pendingCsv.columns, [], '');
+    else if (csv === null) form.csvDrop.hide();
+    return;
+  }
+  useCsv(upload, verdict);
+}
+
+/** Columns ticked or unticked under "Drop columns": check the file again without them. */
+async function onDropChange(dropped: string[]): Promise<void> {
+  const current = pendingCsv ?? csv;
+  if (current === null) return;
+  const upload: CsvUpload = { ...current.upload, drop: dropped };
+  const verdict = await checkCsv(upload, pendingCsv ? '' : settings.csvTarget, settings);
+  if (!verdict.ok) {
+    csvError.textContent = verdict.message;
+    return;
+  }
+  useCsv(upload, verdict);
 }
 
 function onWorkerMessage(message: FromWorker): void {
@@ -172,6 +211,9 @@ function onWorkerMessage(message: FromWorker): void {
       resolve?.(message.verdict);
       return;
     }
+    case 'csv-progress':
+      csvProgress.textContent = message.progress.text;
+      return;
     case 'error':
       if (message.runId === -1 || message.runId === runId) showRunError(message.message);
       return;

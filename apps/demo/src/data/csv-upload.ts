@@ -9,6 +9,7 @@ import {
   DatasetFormatError,
   isMissing,
   parseCsv,
+  readTable,
   type Table,
   type TabularSplits,
   tabularDataset,
@@ -25,11 +26,92 @@ export const MAX_CATEGORIES = 20;
 /** A numeric target with at most this many distinct integer values is read as class labels. */
 export const MAX_INTEGER_CLASSES = 10;
 /** Largest file the page accepts, in characters (the whole table is held in memory twice). */
-export const MAX_CSV_CHARS = 20_000_000;
+export const MAX_CSV_CHARS = 50_000_000;
+/** How much of the start of a file decides whether it is text at all. */
+export const TEXT_SNIFF_BYTES = 1024;
 
 /** The file parsed, but its columns cannot make a data set (too many categories, one column...). */
 export class CsvChoiceError extends Error {
   override readonly name = 'CsvChoiceError';
+}
+
+/** The file is not text (an image, a spreadsheet, a zip): nothing to parse as CSV. */
+export class CsvNotTextError extends Error {
+  override readonly name = 'CsvNotTextError';
+}
+
+/**
+ * Why the first bytes of a file are not text, or null when they are: a NUL byte (text files have
+ * none; images, spreadsheets and archives have them within a few bytes) or bytes that are not
+ * UTF-8. A multi-byte character cut by the end of `head` is not held against it.
+ */
+export function notTextReason(head: Uint8Array): string | null {
+  const nul = head.indexOf(0);
+  if (nul >= 0) return `a NUL byte at byte ${nul}`;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+  } catch {
+    return `bytes that are not UTF-8 text in its first ${head.length} bytes`;
+  }
+  return null;
+}
+
+/** What the parser reports while it reads an upload (for the page's progress line). */
+export interface CsvProgress {
+  /** One sentence, e.g. `Parsing cars.csv (19.5 MB)…`. */
+  readonly text: string;
+  /** Share of the work done, 0..1. */
+  readonly fraction: number;
+}
+
+const megabytes = (bytes: number) => `${Number((bytes / 1e6).toPrecision(3))} MB`;
+
+/**
+ * Read an uploaded file into a table: refuse what is not text from its first KB, then decode it
+ * strictly (invalid UTF-8 further on is an error with its byte offset, never U+FFFD cells) and
+ * parse it (@deltaclip/datasets' readTable: CSV, TSV by extension, or JSON records).
+ */
+export async function readCsvUpload(
+  blob: Blob,
+  file: string,
+  onProgress: (p: CsvProgress) => void = () => {},
+): Promise<Table> {
+  const head = new Uint8Array(await blob.slice(0, TEXT_SNIFF_BYTES).arrayBuffer());
+  const reason = notTextReason(head);
+  if (reason !== null) {
+    throw new CsvNotTextError(
+      `${file} is not a text file (${reason}): upload a CSV or TSV file saved as UTF-8 text`,
+    );
+  }
+  if (blob.size > MAX_CSV_CHARS) {
+    throw new CsvChoiceError(
+      `${file} is ${megabytes(blob.size)}; the playground takes files of at most ${megabytes(MAX_CSV_CHARS)}`,
+    );
+  }
+  onProgress({ text: `Reading and parsing ${file} (${megabytes(blob.size)})…`, fraction: 0.1 });
+  const table = await readTable(blob, { file });
+  onProgress({
+    text: `Parsed ${table.rowCount.toLocaleString('en')} rows × ${table.columns.length} columns of ${file}; checking the columns…`,
+    fraction: 0.5,
+  });
+  return table;
+}
+
+/** `table` without the columns in `drop` (names that are not columns are an error). */
+export function dropColumns(table: Table, drop: readonly string[]): Table {
+  if (drop.length === 0) return table;
+  const unknown = drop.filter((c) => !table.columns.includes(c));
+  if (unknown.length > 0) {
+    throw new CsvChoiceError(
+      `${table.file} has no column ${unknown.map((c) => `'${c}'`).join(', ')} to drop`,
+    );
+  }
+  const columns = table.columns.filter((c) => !drop.includes(c));
+  return {
+    ...table,
+    columns,
+    values: Object.fromEntries(columns.map((c) => [c, table.values[c]!])),
+  };
 }
 
 export interface CsvPlan {
@@ -106,7 +188,7 @@ export function planCsv(table: Table, target = ''): CsvPlan {
     if (values.size === 0) continue; // an empty column carries nothing
     if (values.size > MAX_CATEGORIES) {
       throw new CsvChoiceError(
-        `column '${column}' of ${table.file} holds ${values.size} distinct text values, too many to one-hot encode (at most ${MAX_CATEGORIES}); remove the column or make it numeric`,
+        `column '${column}' of ${table.file} holds ${values.size} distinct text values, too many to one-hot encode (at most ${MAX_CATEGORIES}); drop it (tick '${column}' under Drop columns) or make it numeric`,
       );
     }
     categorical.push(column);
@@ -119,31 +201,32 @@ export function planCsv(table: Table, target = ''): CsvPlan {
   return { target: chosen, task, numeric, categorical };
 }
 
+/** What the page chose for an upload: target (empty: the last column), dropped columns, split. */
+export interface CsvOptions {
+  readonly target?: string;
+  readonly drop?: readonly string[];
+  readonly test: number;
+  readonly seed: number;
+}
+
 /**
- * Parse and prepare an uploaded CSV: rows with missing cells are dropped, numeric features (and a
- * regression target) standardized with training-split statistics.
+ * Prepare a parsed upload: columns dropped, rows with missing cells dropped, numeric features
+ * (and a regression target) standardized with training-split statistics.
  */
-export function prepareCsv(
-  input: CsvInput,
-  options: { target?: string; test: number; seed: number },
-): PreparedCsv {
-  if (input.text.length > MAX_CSV_CHARS) {
-    throw new CsvChoiceError(
-      `${input.file} is ${input.text.length} characters long; the playground takes files of at most ${MAX_CSV_CHARS} characters`,
-    );
-  }
-  const table = parseCsv(input.text, { file: input.file });
+export function prepareTable(parsed: Table, options: CsvOptions): PreparedCsv {
+  const table = dropColumns(parsed, options.drop ?? []);
   const plan = planCsv(table, options.target ?? '');
+  const file = table.file;
   const splits = tabularDataset(
     table,
     {
-      name: input.file,
+      name: file,
       task: plan.task,
       target: plan.target,
       numeric: plan.numeric,
       categorical: plan.categorical,
       missing: 'drop',
-      description: `${input.file}: predict '${plan.target}' (${plan.task}) from ${plan.numeric.length + plan.categorical.length} column(s)`,
+      description: `${file}: predict '${plan.target}' (${plan.task}) from ${plan.numeric.length + plan.categorical.length} column(s)`,
       source: 'uploaded by the user',
       licence: 'the uploader’s',
     },
@@ -151,7 +234,7 @@ export function prepareCsv(
   );
   if (splits.train.size < 2) {
     throw new CsvChoiceError(
-      `${input.file} leaves ${splits.train.size} training row(s) after dropping rows with missing cells; a data set needs at least 2`,
+      `${file} leaves ${splits.train.size} training row(s) after dropping rows with missing cells; a data set needs at least 2`,
     );
   }
   return {
@@ -159,8 +242,18 @@ export function prepareCsv(
     splits,
     task: plan.task,
     description: splits.metadata.description,
-    columns: table.columns,
+    columns: parsed.columns,
   };
+}
+
+/** Parse and prepare an uploaded CSV given as text (see {@link prepareTable}). */
+export function prepareCsv(input: CsvInput, options: CsvOptions): PreparedCsv {
+  if (input.text.length > MAX_CSV_CHARS) {
+    throw new CsvChoiceError(
+      `${input.file} is ${input.text.length} characters long; the playground takes files of at most ${MAX_CSV_CHARS} characters`,
+    );
+  }
+  return prepareTable(parseCsv(input.text, { file: input.file }), options);
 }
 
 /**
@@ -171,6 +264,7 @@ export function csvErrorMessage(file: string, error: unknown): string {
   const reason =
     error instanceof DatasetFormatError ||
     error instanceof CsvChoiceError ||
+    error instanceof CsvNotTextError ||
     error instanceof RangeError
       ? error.message
       : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
@@ -184,10 +278,7 @@ export type CsvCheck =
   | { readonly ok: false; readonly message: string };
 
 /** Try an uploaded file without throwing (the page keeps its state on failure). */
-export function checkCsv(
-  input: CsvInput,
-  options: { target?: string; test: number; seed: number },
-): CsvCheck {
+export function checkCsv(input: CsvInput, options: CsvOptions): CsvCheck {
   try {
     return { ok: true, prepared: prepareCsv(input, options) };
   } catch (error) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../state/settings.js';
+import { prepareCsv } from './csv-upload.js';
 import { planeExtent, prepareData } from './prepare-data.js';
 
 const s = (over: Partial<Settings>): Settings => ({ ...DEFAULT_SETTINGS, ...over });
@@ -61,10 +62,10 @@ describe('prepareData', () => {
       'u,v,c',
       ...Array.from({ length: 20 }, (_, i) => `${i},${(i * 7) % 5},${i % 2}`),
     ].join('\n');
-    const d = await prepareData(s({ dataset: 'csv', testFraction: 0.2 }), {
-      file: 'two.csv',
-      text,
-    });
+    const d = await prepareData(
+      s({ dataset: 'csv', testFraction: 0.2 }),
+      prepareCsv({ file: 'two.csv', text }, { test: 0.2, seed: 0 }),
+    );
     expect(d.name).toBe('two.csv');
     expect(d.inputSize).toBe(2);
     expect(d.plane).not.toBeNull();

@@ -17,7 +17,7 @@ import {
   type Settings,
   SURFACE_SETS,
 } from '../state/settings.js';
-import { type CsvInput, prepareCsv } from './csv-upload.js';
+import type { PreparedCsv } from './csv-upload.js';
 
 export type Task = 'classification' | 'regression';
 
@@ -95,10 +95,10 @@ function finish(
 }
 
 /**
- * Build the race's data. `csv` is needed (and only used) when `settings.dataset` is `csv`.
- * Throws DatasetFormatError / RangeError for an unusable CSV (see csv-upload.ts).
+ * Build the race's data. `csv` (an upload prepared by csv-upload.ts, for these settings' target
+ * and split) is needed, and only used, when `settings.dataset` is `csv`.
  */
-export async function prepareData(settings: Settings, csv?: CsvInput): Promise<PreparedData> {
+export async function prepareData(settings: Settings, csv?: PreparedCsv): Promise<PreparedData> {
   const name: DatasetName = settings.dataset;
   const seed = settings.seed;
   const test = settings.testFraction;
@@ -148,9 +148,9 @@ export async function prepareData(settings: Settings, csv?: CsvInput): Promise<P
   if (csv === undefined) {
     throw new RangeError('the csv data set needs an uploaded file: choose one with "Upload CSV"');
   }
-  const prepared = prepareCsv(csv, { target: settings.csvTarget, test, seed });
+  const prepared = csv;
   return finish(prepared.splits, {
-    name: csv.file,
+    name: prepared.splits.metadata.name,
     description: prepared.description,
     task: prepared.task,
     classes: prepared.splits.metadata.classes,

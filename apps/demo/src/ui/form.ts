@@ -21,6 +21,7 @@ import {
   SURFACE_SETS,
 } from '../state/settings.js';
 import { encodeSettings } from '../state/url-state.js';
+import { DropColumns } from './csv-drop.js';
 import { h } from './dom.js';
 
 const DATASET_LABELS: Readonly<Record<DatasetName, string>> = {
@@ -98,12 +99,15 @@ export class SettingsForm {
   readonly element: HTMLFormElement;
   readonly csvInput: HTMLInputElement;
   readonly csvTarget: HTMLSelectElement;
+  /** Columns of the upload to leave out; the page listens (see main.ts). */
+  readonly csvDrop: DropColumns;
   private readonly controls: (HTMLInputElement | HTMLSelectElement)[] = [];
   private readonly optimizerBoxes = new Map<OptimizerId, HTMLInputElement>();
   private readonly dataset: HTMLSelectElement;
   private readonly loss: HTMLSelectElement;
 
-  constructor(onChange: () => void) {
+  constructor(onChange: () => void, onDrop: (dropped: string[]) => void = () => {}) {
+    this.csvDrop = new DropColumns(onDrop);
     this.dataset = h(
       'select',
       { id: 'dataset', name: 'data', 'data-key': 'data' },
@@ -166,6 +170,8 @@ export class SettingsForm {
         h('label', { for: 'csv-target' }, 'Target column'),
         this.csvTarget,
       ),
+      this.csvDrop.element,
+      h('p', { id: 'csv-progress', class: 'help', 'aria-live': 'polite' }),
       h('p', { id: 'csv-error', class: 'error', role: 'alert' }),
     );
     const network = h(

@@ -4,7 +4,7 @@
  */
 import type { StepTelemetry } from '@deltaclip/core';
 import type { NamedWeight } from '@deltaclip/models';
-import type { CsvInput } from '../data/csv-upload.js';
+import type { CsvProgress } from '../data/csv-upload.js';
 import type { PlaneExtent, Task } from '../data/prepare-data.js';
 import type { OptimizerId, Settings } from '../state/settings.js';
 import type { Analysis, BetaPoint, EvalPoint, RaceUpdate } from '../training/race.js';
@@ -45,12 +45,24 @@ export interface RaceSummary {
   readonly targetRange: readonly [number, number] | null;
 }
 
+/**
+ * An uploaded file as the page hands it over: the File itself (the worker reads and parses it, so
+ * the page never blocks), an id per upload (the worker keeps the last one parsed) and the columns
+ * the user dropped.
+ */
+export interface CsvUpload {
+  readonly id: number;
+  readonly file: string;
+  readonly blob: Blob;
+  readonly drop: readonly string[];
+}
+
 export type ToWorker =
   | {
       readonly type: 'init';
       readonly runId: number;
       readonly settings: Settings;
-      readonly csv?: CsvInput;
+      readonly csv?: CsvUpload;
     }
   | { readonly type: 'play'; readonly runId: number }
   | { readonly type: 'pause'; readonly runId: number }
@@ -60,7 +72,7 @@ export type ToWorker =
   | {
       readonly type: 'check-csv';
       readonly requestId: number;
-      readonly csv: CsvInput;
+      readonly csv: CsvUpload;
       readonly target: string;
       readonly test: number;
       readonly seed: number;
@@ -75,7 +87,12 @@ export type CsvVerdict =
       readonly task: Task;
       readonly rows: number;
     }
-  | { readonly ok: false; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly message: string;
+      /** The file's columns when it parsed (so the page can offer to drop one), else null. */
+      readonly columns: readonly string[] | null;
+    };
 
 export interface Progress {
   readonly update: RaceUpdate;
@@ -97,6 +114,7 @@ export type FromWorker =
   | { readonly type: 'progress'; readonly runId: number; readonly progress: Progress }
   | { readonly type: 'error'; readonly runId: number; readonly message: string }
   | { readonly type: 'csv-check'; readonly requestId: number; readonly verdict: CsvVerdict }
+  | { readonly type: 'csv-progress'; readonly progress: CsvProgress }
   | {
       readonly type: 'weights';
       readonly runId: number;

@@ -3,10 +3,24 @@
  * owns one Race, runs it in short slices while playing (so pause, step and reset messages are
  * handled within a few tens of milliseconds), and posts batches of measurements.
  */
-import { checkCsv } from '../data/csv-upload.js';
+import type { Table } from '@deltaclip/datasets';
+import {
+  type CsvOptions,
+  csvErrorMessage,
+  type PreparedCsv,
+  prepareTable,
+  readCsvUpload,
+} from '../data/csv-upload.js';
 import { prepareData } from '../data/prepare-data.js';
 import { GRID_SIZE, Race } from '../training/race.js';
-import type { FromWorker, Progress, RaceSummary, ToWorker } from './protocol.js';
+import type {
+  CsvUpload,
+  CsvVerdict,
+  FromWorker,
+  Progress,
+  RaceSummary,
+  ToWorker,
+} from './protocol.js';
 
 /** Longest stretch of training between two looks at the message queue. */
 export const SLICE_MS = 40;
@@ -71,8 +85,48 @@ export class Trainer {
   private queue: Promise<void> = Promise.resolve();
   private rate: { time: number; step: number }[] = [];
   private lastHeatmap = 0;
+  /** The last upload parsed, and the last preparation of it (a check, then the race, reuse it). */
+  private upload: { readonly id: number; readonly table: Table } | null = null;
+  private prepared: { readonly key: string; readonly value: PreparedCsv } | null = null;
 
   constructor(private readonly host: TrainerHost) {}
+
+  private async csvTable(upload: CsvUpload): Promise<Table> {
+    if (this.upload?.id === upload.id) return this.upload.table;
+    const table = await readCsvUpload(upload.blob, upload.file, (progress) =>
+      this.host.post({ type: 'csv-progress', progress }),
+    );
+    this.upload = { id: upload.id, table };
+    this.prepared = null;
+    return table;
+  }
+
+  /** The upload parsed (once per upload) and prepared (once per choice of columns and split). */
+  private async prepareUpload(upload: CsvUpload, options: CsvOptions): Promise<PreparedCsv> {
+    const table = await this.csvTable(upload);
+    const key = JSON.stringify([
+      upload.id,
+      options.target ?? '',
+      upload.drop,
+      options.test,
+      options.seed,
+    ]);
+    if (this.prepared?.key === key) return this.prepared.value;
+    this.host.post({
+      type: 'csv-progress',
+      progress: {
+        text: `Preparing ${table.rowCount.toLocaleString('en')} rows of ${upload.file}…`,
+        fraction: 0.75,
+      },
+    });
+    const value = prepareTable(table, { ...options, drop: upload.drop });
+    this.prepared = { key, value };
+    this.host.post({
+      type: 'csv-progress',
+      progress: { text: `${upload.file} is ready.`, fraction: 1 },
+    });
+    return value;
+  }
 
   /** Handle a message from the page; messages are processed one after another. */
   receive(message: ToWorker): Promise<void> {
@@ -93,24 +147,26 @@ export class Trainer {
 
   private async handle(message: ToWorker): Promise<void> {
     if (message.type === 'check-csv') {
-      const check = checkCsv(message.csv, {
-        target: message.target,
-        test: message.test,
-        seed: message.seed,
-      });
-      this.host.post({
-        type: 'csv-check',
-        requestId: message.requestId,
-        verdict: check.ok
-          ? {
-              ok: true,
-              columns: check.prepared.columns,
-              target: check.prepared.plan.target,
-              task: check.prepared.task,
-              rows: check.prepared.splits.metadata.numSamples,
-            }
-          : { ok: false, message: check.message },
-      });
+      const options = { target: message.target, test: message.test, seed: message.seed };
+      let verdict: CsvVerdict;
+      try {
+        const prepared = await this.prepareUpload(message.csv, options);
+        verdict = {
+          ok: true,
+          columns: prepared.columns,
+          target: prepared.plan.target,
+          task: prepared.task,
+          rows: prepared.splits.metadata.numSamples,
+        };
+      } catch (error) {
+        verdict = {
+          ok: false,
+          message: csvErrorMessage(message.csv.file, error),
+          // Parsed but unusable: its columns let the page offer to drop the culprit.
+          columns: this.upload?.id === message.csv.id ? this.upload.table.columns : null,
+        };
+      }
+      this.host.post({ type: 'csv-check', requestId: message.requestId, verdict });
       return;
     }
     if (message.type === 'init') {
@@ -118,7 +174,17 @@ export class Trainer {
       // Data first: if it cannot be built, the previous race stays as it was.
       let data: Awaited<ReturnType<typeof prepareData>>;
       try {
-        data = await prepareData(message.settings, message.csv);
+        const csv = message.csv;
+        data = await prepareData(
+          message.settings,
+          csv === undefined
+            ? undefined
+            : await this.prepareUpload(csv, {
+                target: message.settings.csvTarget,
+                test: message.settings.testFraction,
+                seed: message.settings.seed,
+              }),
+        );
       } catch (error) {
         this.host.post({ type: 'error', runId: message.runId, message: errorText(error) });
         return;
