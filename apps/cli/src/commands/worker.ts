@@ -107,12 +107,18 @@ export async function worker(argv: readonly string[], output: Output): Promise<v
     values['max-jobs'] === undefined ? Number.POSITIVE_INFINITY : Number(values['max-jobs']);
   let closing: Promise<void> | undefined;
 
+  // Refusals are printed from the worker's 'failed' event, which BullMQ emits once the job's
+  // failure is stored: whoever reads the line can then read the failed job from Redis.
+  const refusals = new WeakMap<Job, string>();
   const processor = async (job: Job): Promise<JobResult> => {
     const parsed = v.safeParse(JobDataSchema, job.data);
     if (!parsed.success) {
       const issue = parsed.issues[0];
       const path = (issue.path ?? []).map((p) => String(p.key)).join('.');
-      log(`refused job ${job.id}: not a deltaclip sweep run (${path || 'data'}: ${issue.message})`);
+      refusals.set(
+        job,
+        `refused job ${job.id}: not a deltaclip sweep run (${path || 'data'}: ${issue.message})`,
+      );
       throw asUserError(
         `job ${job.id} is not a deltaclip sweep run (${path || 'data'}: ${issue.message}); jobs carry {sweepId, index, label, options}`,
       );
@@ -126,7 +132,7 @@ export async function worker(argv: readonly string[], output: Output): Promise<v
       ({ spec } = await runSpecFromOptions(data.options, `job ${job.id}:`));
     } catch (error) {
       if (isUserError(error)) {
-        log(`refused job ${job.id}: ${(error as Error).message}`);
+        refusals.set(job, `refused job ${job.id}: ${(error as Error).message}`);
         throw asUserError((error as Error).message);
       }
       throw error;
@@ -190,6 +196,10 @@ export async function worker(argv: readonly string[], output: Output): Promise<v
     autorun: false,
   });
   queueWorker.on('error', (error) => log(`queue error: ${error.message}`));
+  queueWorker.on('failed', (job) => {
+    const refusal = job === undefined ? undefined : refusals.get(job);
+    if (refusal !== undefined) log(refusal);
+  });
   await queueWorker.waitUntilReady();
   log(
     `waiting for jobs on ${redactUrl(url)} (concurrency ${concurrency}, stalled interval ${stalledInterval} ms)`,
