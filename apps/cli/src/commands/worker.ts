@@ -9,19 +9,18 @@ import { integerAtLeast } from '../option-schemas.js';
 import type { Output } from '../output.js';
 import { RunFailedError, runInChild } from '../runner.js';
 import { cancelKey, QUEUE_NAME, redactUrl, redisOptions } from '../sweep/connection.js';
-import { type JobData, JobDataSchema, type JobResult, USER_ERROR_PREFIX } from '../sweep/job.js';
-import { runSpecFromOptions } from '../sweep/run-options.js';
+import {
+  type JobData,
+  JobDataSchema,
+  type JobResult,
+  jobShapeProblem,
+  USER_ERROR_PREFIX,
+} from '../sweep/job.js';
+import { QUEUE_OPTION } from '../sweep/options.js';
+import { runSpecFromJob, runSpecFromOptions } from '../sweep/run-options.js';
 
 /** BullMQ's default: a job whose worker stopped renewing its lock is taken back after at most ~2x this. */
 export const DEFAULT_STALLED_INTERVAL_MS = 30_000;
-
-export const QUEUE_OPTION = {
-  name: 'queue',
-  type: 'string',
-  valueName: 'url',
-  description:
-    'the Redis of the sweep queue: redis://[user:password@]host:port[/db], rediss:// for TLS',
-} as const;
 
 export const workerCommand: CommandDef = {
   name: 'worker',
@@ -114,16 +113,24 @@ export async function worker(argv: readonly string[], output: Output): Promise<v
       const path = (issue.path ?? []).map((p) => String(p.key)).join('.');
       log(`refused job ${job.id}: not a deltaclip sweep run (${path || 'data'}: ${issue.message})`);
       throw asUserError(
-        `job ${job.id} is not a deltaclip sweep run (${path || 'data'}: ${issue.message}); jobs carry {sweepId, index, label, options}`,
+        `job ${job.id} is not a deltaclip sweep run (${path || 'data'}: ${issue.message}); jobs carry {sweepId, index, label, options or spec}`,
       );
     }
     const data: JobData = parsed.output;
+    const problem = jobShapeProblem(data);
+    if (problem !== null) {
+      log(`refused job ${job.id}: not a deltaclip sweep run (${problem})`);
+      throw asUserError(`job ${job.id} is not a deltaclip sweep run (${problem})`);
+    }
     if ((await client.exists(cancelKey(data.sweepId))) === 1) {
       throw asUserError(`sweep ${data.sweepId} was cancelled`);
     }
     let spec: Awaited<ReturnType<typeof runSpecFromOptions>>['spec'];
     try {
-      ({ spec } = await runSpecFromOptions(data.options, `job ${job.id}:`));
+      ({ spec } =
+        data.spec !== undefined
+          ? await runSpecFromJob(data.spec, `job ${job.id}:`)
+          : await runSpecFromOptions(data.options, `job ${job.id}:`));
     } catch (error) {
       if (isUserError(error)) {
         log(`refused job ${job.id}: ${(error as Error).message}`);

@@ -5,8 +5,9 @@ import type { RunRecord } from './records.js';
 import type { SweepRun } from './spec.js';
 
 /**
- * The embedded default: every run in its own child process, `workers` at a time. Unlike
- * compare's runInWorkers a failed run does not stop the others; it becomes a failed record.
+ * The embedded default: every run in its own child process, `workers` at a time. A failed run
+ * does not stop the others; it becomes a failed record. With `stopOnFailure` (a comparison, which
+ * needs every run) the first failure stops the running ones and is thrown as its RunFailedError.
  */
 export async function runLocalPool(
   runs: readonly { run: SweepRun; spec: RunSpec }[],
@@ -16,17 +17,20 @@ export async function runLocalPool(
     onProgress?: RunnerProgress;
     onRecord?: (record: RunRecord) => void;
     signal?: AbortSignal;
+    stopOnFailure?: boolean;
   },
 ): Promise<RunRecord[]> {
   const records: RunRecord[] = [];
   const children = new Set<ChildProcess>();
+  let failure: unknown;
   const abort = () => {
     for (const child of children) child.kill('SIGTERM');
   };
   options.signal?.addEventListener('abort', abort);
   let next = 0;
+  const stopped = () => options.signal?.aborted === true || failure !== undefined;
   const lane = async () => {
-    while (next < runs.length && !options.signal?.aborted) {
+    while (next < runs.length && !stopped()) {
       const { run, spec } = runs[next++]!;
       const { child, done } = runInChild(
         { index: run.index, spec, backend: options.backend },
@@ -38,6 +42,13 @@ export async function runLocalPool(
         record = { run, status: 'done', result: await done, worker: 'local', attempts: 1 };
       } catch (error) {
         const e = error as RunFailedError;
+        if (options.stopOnFailure) {
+          if (failure === undefined) {
+            failure = error;
+            abort();
+          }
+          break;
+        }
         record = {
           run,
           status: 'failed',
@@ -52,7 +63,7 @@ export async function runLocalPool(
       } finally {
         children.delete(child);
       }
-      if (options.signal?.aborted) break;
+      if (stopped()) break;
       records.push(record);
       options.onRecord?.(record);
     }
@@ -64,5 +75,7 @@ export async function runLocalPool(
   } finally {
     options.signal?.removeEventListener('abort', abort);
   }
+  // An interrupted plan ends quietly; a child killed by it is not the failure to report.
+  if (failure !== undefined && !options.signal?.aborted) throw failure;
   return records.sort((a, b) => a.run.index - b.run.index);
 }

@@ -1,4 +1,5 @@
 import type { RunSpec } from '@deltaclip/train';
+import { plannedSteps } from '../kernel-choice.js';
 import { runInChild } from '../runner.js';
 import type { DataInfo } from '../task-options.js';
 import type { SweepRun, SweepSpec } from './spec.js';
@@ -11,9 +12,7 @@ export interface PlannedRun {
 
 /** Steps a run takes: epochs x batches per epoch, capped by maxSteps. */
 export function stepsOf(spec: RunSpec, data: DataInfo): number {
-  const batch = spec.batchSize === 'full' ? data.trainSize : spec.batchSize;
-  const total = spec.epochs * Math.ceil(data.trainSize / batch);
-  return spec.maxSteps === undefined ? total : Math.min(total, spec.maxSteps);
+  return plannedSteps(spec, data.trainSize);
 }
 
 export interface Calibration {
@@ -37,7 +36,8 @@ export async function calibrate(
   const t0 = performance.now();
   const { done } = runInChild({
     index: planned.run.index,
-    spec: { ...planned.spec, maxSteps: n },
+    // Without PL* analysis: its cost depends on where the analysis points fall, not on steps.
+    spec: { ...planned.spec, maxSteps: n, analysis: null },
     backend,
   });
   const result = await done;
@@ -85,7 +85,7 @@ export function planText(
   if (calibration) {
     const eta = estimateSeconds(planned, calibration, parallel);
     lines.push(
-      `Estimated time: about ${seconds(eta)} (calibration: ${calibration.steps} steps of run 1 at ${(calibration.secondsPerStep * 1000).toFixed(1)} ms/step, ${calibration.startupSeconds.toFixed(2)} s start-up per run, ${parallel} at a time).`,
+      `Estimated time: about ${seconds(eta)} (calibration: ${calibration.steps} steps of run 1 at ${(calibration.secondsPerStep * 1000).toFixed(1)} ms/step, ${calibration.startupSeconds.toFixed(2)} s start-up per run, ${parallel} at a time${planned.some((p) => p.spec.analysis) ? '; PL* analysis not included' : ''}).`,
     );
   }
   return lines.join('\n');
