@@ -223,6 +223,8 @@ export async function runComparison(
     aggregates,
     groups,
     runs: results.map((r, i) => ({
+      index: records[i]!.run.index,
+      status: records[i]!.status,
       summary: runs[i],
       params: records[i]!.run.params,
       worker: records[i]!.worker,

@@ -5,6 +5,8 @@
  * so a worker refuses what the command line would refuse, and builds the same spec the local pool
  * runs.
  */
+
+import { CATALOG } from '@deltaclip/datasets';
 import { type RunSpec, validateRunOptimizer } from '@deltaclip/train';
 import { InvalidOptionError } from '@deltaclip/utils';
 import * as v from 'valibot';
@@ -17,6 +19,7 @@ import {
 } from '../args.js';
 import { checkOptimizers, optimizerNameHint } from '../optimizer-checks.js';
 import { parseOptimizerSpec } from '../optimizer-names.js';
+import { didYouMean } from '../suggest.js';
 import { type DataInfo, describeData, runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
 
 export const OPTIMIZER_OPTION: OptionDef = {
@@ -141,6 +144,15 @@ export async function runSpecFromJob(
     throw error;
   }
   checkOptimizers([checked.optimizer], `${where} spec.optimizer`);
+  const { dataset } = checked.task;
+  if (dataset.file === undefined && !CATALOG.some((e) => e.name === dataset.name)) {
+    throw new UsageError(
+      `${where} spec.task.dataset.name: unknown dataset '${dataset.name}'.${didYouMean(
+        dataset.name,
+        CATALOG.map((e) => e.name),
+      )} Known datasets: ${CATALOG.map((e) => e.name).join(', ')}`,
+    );
+  }
   const key = JSON.stringify(checked.task.dataset);
   let pending = described.get(key);
   if (pending === undefined) {
