@@ -153,7 +153,14 @@ export async function runComparison(
   try {
     const steps = Number(request.values['calibrate-steps'] ?? 0);
     const calibration = steps > 0 ? await calibrate(planned[0]!, steps, request.backend) : null;
-    text = planText(sweep, planned, placement.where, placement.parallel, calibration);
+    text = planText(
+      sweep,
+      planned,
+      placement.where,
+      placement.parallel,
+      calibration,
+      placement.handle === undefined,
+    );
   } catch (error) {
     await placement.handle?.close();
     throw error;

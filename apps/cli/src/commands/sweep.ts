@@ -140,7 +140,14 @@ export async function sweep(argv: readonly string[], output: Output): Promise<vo
   try {
     const steps = Number(values['calibrate-steps']);
     calibration = steps > 0 ? await calibrate(planned[0]!, steps, backend) : null;
-    text = planText(sweepSpec, planned, placement.where, placement.parallel, calibration);
+    text = planText(
+      sweepSpec,
+      planned,
+      placement.where,
+      placement.parallel,
+      calibration,
+      placement.handle === undefined,
+    );
     if (!dryRun) checkOutDir(out, { overwrite: values.overwrite === true });
   } catch (error) {
     await placement.handle?.close();
