@@ -7,7 +7,7 @@ import { type CommandDef, parseCommand, UsageError } from '../args.js';
 import { isUserError } from '../errors.js';
 import { integerAtLeast } from '../option-schemas.js';
 import type { Output } from '../output.js';
-import { RunFailedError, runInChild } from '../runner.js';
+import { RunFailedError, type RunProcess, startRunProcess } from '../runner.js';
 import { cancelKey, QUEUE_NAME, redactUrl, redisOptions } from '../sweep/connection.js';
 import {
   type JobData,
@@ -105,6 +105,15 @@ export async function worker(argv: readonly string[], output: Output): Promise<v
   const maxJobs =
     values['max-jobs'] === undefined ? Number.POSITIVE_INFINITY : Number(values['max-jobs']);
   let closing: Promise<void> | undefined;
+  // Run processes kept warm between jobs (tfjs and the backend load once per process); one whose
+  // run failed or crashed is closed, so a failure leaves nothing (a checkpoint lock) behind.
+  const idle: RunProcess[] = [];
+  const takeProcess = (): RunProcess => {
+    for (let p = idle.pop(); p !== undefined; p = idle.pop()) {
+      if (p.usable) return p;
+    }
+    return startRunProcess();
+  };
 
   const processor = async (job: Job): Promise<JobResult> => {
     const parsed = v.safeParse(JobDataSchema, job.data);
@@ -142,7 +151,8 @@ export async function worker(argv: readonly string[], output: Output): Promise<v
     const attempt = job.attemptsStarted;
     log(`took job ${job.id} (run ${data.index + 1}: ${data.label}, attempt ${attempt})`);
     let lastProgress = 0;
-    const { done } = runInChild(
+    const proc = takeProcess();
+    const done = proc.run(
       {
         index: data.index,
         spec,
@@ -168,11 +178,13 @@ export async function worker(argv: readonly string[], output: Output): Promise<v
     );
     try {
       const result = await done;
+      idle.push(proc);
       log(
         `finished job ${job.id} in ${result.seconds.toFixed(2)} s${result.resumedFrom !== undefined ? ` (resumed from step ${result.resumedFrom})` : ''}`,
       );
       return { ...result, worker: me };
     } catch (error) {
+      proc.close();
       if (error instanceof RunFailedError && error.userError) {
         log(`job ${job.id} failed (user error): ${error.message}`);
         throw asUserError(`${error.errorName}: ${error.message}`);
@@ -217,6 +229,7 @@ export async function worker(argv: readonly string[], output: Output): Promise<v
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
     client.disconnect();
+    for (const p of idle.splice(0)) p.close();
   }
   log(`stopped after ${processed} job${processed === 1 ? '' : 's'}`);
   if (output.json) output.result({ worker: me, processed });
