@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   describeOptimizer,
@@ -6,13 +6,15 @@ import {
   type RunOptimizer,
   type RunSpec,
 } from '@deltaclip/train';
+import type { Values } from './args.js';
 import { type InputSpacing, vacuousWhyLine } from './conditioning.js';
+import { plannedSteps } from './kernel-choice.js';
 import { writeErrorFor } from './out-dir.js';
 import type { Output } from './output.js';
 import { createProgress } from './progress.js';
 import { writeReport } from './report/files.js';
 import { headline } from './report/headline.js';
-import { runInWorkers } from './runner.js';
+import type { RunnerResult } from './runner.js';
 import {
   aggregateSeeds,
   type SeedAggregate,
@@ -28,6 +30,10 @@ import {
   resultsTable,
   summarizeRun,
 } from './summary.js';
+import { runsCsv, seedGroups } from './sweep/aggregate.js';
+import { placeRuns, runPlan } from './sweep/execute.js';
+import { calibrate, type PlannedRun, planText } from './sweep/plan.js';
+import type { SweepSpec } from './sweep/spec.js';
 
 export interface ComparisonRequest {
   readonly title: string;
@@ -36,7 +42,15 @@ export interface ComparisonRequest {
   readonly base: Omit<RunSpec, 'optimizer'>;
   readonly optimizers: readonly RunOptimizer[];
   readonly backend: string;
-  readonly workers?: number;
+  /** The plan's name (its sweep ID on a queue starts with it): `compare-cars`, `theory`. */
+  readonly planName: string;
+  /** Training samples of the task, for the plan's step counts. */
+  readonly trainSize: number;
+  /**
+   * The command's values that place the runs, as for `deltaclip sweep`: --workers, --queue,
+   * --attempts, --on-interrupt, --redis-timeout, --calibrate-steps.
+   */
+  readonly values: Values;
   /** Report folder. */
   readonly out: string;
   /** Extra settings to show in the report. */
@@ -82,52 +96,98 @@ export interface ComparisonResult {
   readonly steps: readonly (readonly { step: number; regime?: string }[])[];
 }
 
+/** Labels made unique (`X`, `X #2`), so that two runs of one optimizer stay two groups. */
+function distinct(labels: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return labels.map((l) => {
+    const n = (seen.get(l) ?? 0) + 1;
+    seen.set(l, n);
+    return n === 1 ? l : `${l} #${n}`;
+  });
+}
+
 /**
  * Train every optimizer on the same task — same initial weights, data order, schedule and
- * evaluation — in parallel worker processes, then write the report folder.
+ * evaluation — as a sweep plan over optimizer x seed: printed with its run count and estimated
+ * time, run on the local pool or the queue (`--queue`), aggregated over seeds by the sweep's
+ * statistics; then write the report folder. Null when Ctrl-C stopped it (nothing written).
  */
 export async function runComparison(
   request: ComparisonRequest,
   output: Output,
-): Promise<ComparisonResult> {
+): Promise<ComparisonResult | null> {
   const t0 = performance.now();
   const seeds = request.seeds ?? [request.base.seed];
-  // Optimizer-major: runs[o * seeds.length + s] (see aggregateSeeds).
-  const specs: RunSpec[] = request.optimizers.flatMap((optimizer) =>
-    seeds.map((seed) => ({ ...withSeed(request.base, seed), optimizer })),
-  );
-  const workers = Math.max(1, Math.min(request.workers ?? availableParallelism(), specs.length));
   const labels = request.optimizers.map(describeOptimizer);
-  const seedTag = (i: number) => (seeds.length > 1 ? ` seed ${specs[i]!.seed}` : '');
-  const shortLabels = specs.map(
-    (s, i) => (s.optimizer.label ?? optimizerTitle(s.optimizer)) + seedTag(i),
+  const axisLabels = distinct(labels);
+  // Optimizer-major: runs[o * seeds.length + s] (the sweep's order: the last axis fastest).
+  const sweep: SweepSpec = {
+    name: request.planName,
+    base: {
+      dataset: request.base.task.dataset.name,
+      model: request.base.task.model.kind,
+      loss: request.base.task.loss.kind,
+      epochs: request.base.epochs,
+      'batch-size': request.base.batchSize,
+    },
+    axes: [
+      { name: 'optimizer', values: axisLabels },
+      { name: 'seed', values: seeds },
+    ],
+  };
+  const planned: PlannedRun[] = request.optimizers.flatMap((optimizer, o) =>
+    seeds.map((seed, s) => {
+      const spec: RunSpec = { ...withSeed(request.base, seed), optimizer };
+      const label =
+        (optimizer.label ?? optimizerTitle(optimizer)) + (seeds.length > 1 ? ` seed ${seed}` : '');
+      return {
+        run: {
+          index: o * seeds.length + s,
+          params: { optimizer: axisLabels[o]!, seed },
+          label,
+          options: {},
+          spec,
+        },
+        spec,
+        steps: plannedSteps(spec, request.trainSize),
+      };
+    }),
   );
+  const specs = planned.map((p) => p.spec);
   const progress = createProgress(process.stderr, { quiet: output.json });
   for (const note of request.notes ?? []) output.info(note);
-  output.info(
-    `${request.title}: ${specs.length} runs (${request.optimizers.length} optimizer${request.optimizers.length === 1 ? '' : 's'} x ${seeds.length} seed${seeds.length === 1 ? '' : 's'}) in ${workers} worker process${workers === 1 ? '' : 'es'}`,
-  );
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  let results: Awaited<ReturnType<typeof runInWorkers>>;
+  const placement = await placeRuns(request.values, planned.length);
+  let text: string;
   try {
-    results = await runInWorkers(specs, {
-      workers,
-      backend: request.backend,
-      signal: controller.signal,
-      onProgress: (i, step, total, loss) =>
-        progress.update(
-          shortLabels[i]!,
-          step,
-          total,
-          loss === undefined ? '' : `loss ${loss.toPrecision(3)}`,
-        ),
-    });
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-    progress.end();
+    const steps = Number(request.values['calibrate-steps'] ?? 0);
+    const calibration = steps > 0 ? await calibrate(planned[0]!, steps, request.backend) : null;
+    text = planText(
+      sweep,
+      planned,
+      placement.where,
+      placement.parallel,
+      calibration,
+      placement.handle === undefined,
+    );
+  } catch (error) {
+    await placement.handle?.close();
+    throw error;
   }
+  if (output.json) process.stderr.write(`${text}\n`);
+  else output.info(text);
+  const outcome = await runPlan(placement, {
+    sweep,
+    planned,
+    backend: request.backend,
+    values: request.values,
+    output,
+    progress,
+    stopOnFailure: true,
+  });
+  if (outcome === null) return null;
+  const { records } = outcome;
+  const results: RunnerResult[] = records.map((r) => r.result!);
+  const workers = placement.workers;
   const runs = results.map((r, i) => {
     const summary = summarizeRun(r.outcome, r.seconds, r.backend);
     return seeds.length > 1
@@ -135,10 +195,9 @@ export async function runComparison(
       : summary;
   });
   const wallSeconds = (performance.now() - t0) / 1000;
-  const aggregates = aggregateSeeds(
-    runs.map((r, i) => ({ ...r, label: labels[Math.floor(i / seeds.length)]! })),
-    seeds,
-  );
+  const summaries = new Map(runs.map((r, i) => [i, r]));
+  const groups = seedGroups(records, summaries);
+  const aggregates = aggregateSeeds(groups, runs, seeds);
   const winner = winnerLine(aggregates);
   const seedsText = seedsTable(aggregates);
   const tableText =
@@ -166,6 +225,8 @@ export async function runComparison(
     analysis: request.base.analysis ?? 'off',
     backend: results[0]?.backend ?? request.backend,
     workers,
+    where: outcome.where,
+    ...(outcome.sweepId ? { sweepId: outcome.sweepId } : {}),
     wallSeconds: Number(wallSeconds.toFixed(2)),
     optimizers: labels,
   };
@@ -175,8 +236,14 @@ export async function runComparison(
     settings,
     winner,
     aggregates,
+    groups,
     runs: results.map((r, i) => ({
+      index: records[i]!.run.index,
+      status: records[i]!.status,
       summary: runs[i],
+      params: records[i]!.run.params,
+      worker: records[i]!.worker,
+      attempts: records[i]!.attempts,
       spec: r.outcome.spec,
       history: r.outcome.result.history,
     })),
@@ -205,13 +272,20 @@ export async function runComparison(
     },
     json,
   );
+  const csvPath = join(request.out, 'runs.csv');
+  try {
+    writeFileSync(csvPath, runsCsv(sweep, records, summaries));
+  } catch (error) {
+    throw writeErrorFor('--out', request.out, error);
+  }
+  files.push(csvPath);
   if (output.json) {
     output.result({ ...json, runs, report: join(request.out, 'report.html'), files });
   } else {
     output.text(`\n${tableText}\n`);
     if (insights.length) output.text(`${insights.join('\n')}\n`);
     output.text(
-      `\nReport: ${join(request.out, 'report.html')} (also results.json, steps.csv, epochs.csv, analysis.csv)\n`,
+      `\nReport: ${join(request.out, 'report.html')} (also results.json, runs.csv, steps.csv, epochs.csv, analysis.csv)\n`,
     );
     output.text(
       `Done in ${wallSeconds.toFixed(1)} s with ${workers} worker${workers === 1 ? '' : 's'}.\n`,

@@ -35,62 +35,126 @@ export class RunFailedError extends Error {
 }
 
 /**
- * One run in its own child process (worker.js). `done` settles with the result or a
- * RunFailedError; a child that dies without answering (killed, out of memory) is a failure that is
- * not the user's. `child` is there to stop it.
+ * A worker process (worker.js) that runs requests one after another. The local pool keeps one per
+ * lane: tfjs, the backend and the packages load once per process, not once per run, which is most
+ * of a short run's time. A run's result does not depend on the process it ran in (its variables
+ * have their own names, its seeds are in its spec). `run` settles with the result or a
+ * RunFailedError; a process that dies without answering (killed, out of memory) is a failure that
+ * is not the user's, and takes no more runs.
  */
-export function runInChild(
-  request: WorkerRequest,
-  options: { onProgress?: RunnerProgress } = {},
-): { child: ChildProcess; done: Promise<RunnerResult> } {
+export interface RunProcess {
+  readonly child: ChildProcess;
+  /** Run one request here (one at a time). `last`: the process exits after it. */
+  run(
+    request: WorkerRequest,
+    options?: { onProgress?: RunnerProgress; last?: boolean },
+  ): Promise<RunnerResult>;
+  /** Let the process exit once it has no run (it exits when its parent disconnects). */
+  close(): void;
+  /** Whether it can take another run. */
+  readonly usable: boolean;
+}
+
+export function startRunProcess(): RunProcess {
   const script = new URL('./worker.js', import.meta.url);
   const child = fork(script, [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // Structured clone, not JSON: a diverged run's NaN or Infinity loss arrives as itself.
     serialization: 'advanced',
   });
-  const { index } = request;
-  const done = new Promise<RunnerResult>((resolve, reject) => {
-    let settled = false;
-    child.on('message', (message: WorkerMessage) => {
-      if (message.type === 'progress') {
-        options.onProgress?.(message.index, message.step, message.totalSteps, message.loss);
-      } else if (message.type === 'result') {
-        settled = true;
-        resolve({
-          outcome: message.outcome as RunOutcome,
-          backend: message.backend,
-          seconds: message.seconds,
-          ...(message.resumedFrom === undefined ? {} : { resumedFrom: message.resumedFrom }),
-        });
-      } else {
-        settled = true;
-        reject(
-          new RunFailedError(
-            index,
-            message.name,
-            message.message,
-            message.userError,
-            message.stack,
-          ),
-        );
+  let exited = false;
+  let current:
+    | {
+        index: number;
+        onProgress?: RunnerProgress;
+        resolve: (r: RunnerResult) => void;
+        reject: (e: RunFailedError) => void;
       }
-    });
-    child.on('exit', (code, signal) => {
-      if (!settled) {
-        reject(
-          new RunFailedError(
-            index,
-            'Error',
-            `run ${index + 1} stopped without a result (${signal ? `signal ${signal}` : `exit code ${code}`})`,
-            false,
-          ),
-        );
-      }
-    });
+    | undefined;
+  child.on('message', (message: WorkerMessage) => {
+    const c = current;
+    if (c === undefined || message.index !== c.index) return;
+    if (message.type === 'progress') {
+      c.onProgress?.(message.index, message.step, message.totalSteps, message.loss);
+      return;
+    }
+    current = undefined;
+    if (message.type === 'result') {
+      c.resolve({
+        outcome: message.outcome as RunOutcome,
+        backend: message.backend,
+        seconds: message.seconds,
+        ...(message.resumedFrom === undefined ? {} : { resumedFrom: message.resumedFrom }),
+      });
+    } else {
+      c.reject(
+        new RunFailedError(
+          c.index,
+          message.name,
+          message.message,
+          message.userError,
+          message.stack,
+        ),
+      );
+    }
   });
-  child.send(request);
-  return { child, done };
+  child.on('exit', (code, signal) => {
+    exited = true;
+    const c = current;
+    current = undefined;
+    c?.reject(
+      new RunFailedError(
+        c.index,
+        'Error',
+        `run ${c.index + 1} stopped without a result (${signal ? `signal ${signal}` : `exit code ${code}`})`,
+        false,
+      ),
+    );
+  });
+  return {
+    child,
+    get usable() {
+      return !exited && child.connected;
+    },
+    run(request, options = {}) {
+      return new Promise<RunnerResult>((resolve, reject) => {
+        if (current !== undefined) throw new Error('a run process takes one run at a time');
+        if (exited || !child.connected) {
+          reject(
+            new RunFailedError(
+              request.index,
+              'Error',
+              `run ${request.index + 1}: its worker process has exited`,
+              false,
+            ),
+          );
+          return;
+        }
+        current = {
+          index: request.index,
+          resolve,
+          reject,
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        };
+        child.send({ ...request, keepAlive: options.last !== true });
+      });
+    },
+    close() {
+      if (child.connected) child.disconnect();
+    },
+  };
+}
+
+/**
+ * One run in its own fresh child process, which exits after it. `done` settles with the result or
+ * a RunFailedError. `child` is there to stop it.
+ */
+export function runInChild(
+  request: WorkerRequest,
+  options: { onProgress?: RunnerProgress } = {},
+): { child: ChildProcess; done: Promise<RunnerResult> } {
+  const proc = startRunProcess();
+  return { child: proc.child, done: proc.run(request, { ...options, last: true }) };
 }
 
 /**

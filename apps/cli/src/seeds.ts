@@ -1,4 +1,5 @@
 import { type RunSummary, textTable } from './summary.js';
+import type { SeedGroup, Stat } from './sweep/aggregate.js';
 
 /** A winner must lead the runner-up by this many (pooled) seed standard deviations. */
 export const CLEAR_WIN_STDS = 2;
@@ -21,53 +22,38 @@ export interface SeedAggregate {
   readonly tightness: readonly (number | null)[];
 }
 
-export function mean(values: readonly number[]): number | null {
-  return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-/** Sample standard deviation (n - 1 in the denominator): the spread a new seed would show. */
-export function sampleStd(values: readonly number[]): number | null {
-  const m = mean(values);
-  if (m === null || values.length < 2) return null;
-  return Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1));
-}
-
-const finite = (xs: readonly (number | null)[]) =>
-  xs.filter((x): x is number => x !== null && Number.isFinite(x));
-
 /**
- * Group the runs of a comparison by optimizer. `runs` are optimizer-major: runs[o * seeds.length + s]
- * is optimizer o with seed s.
+ * Per optimizer, from the sweep's seed groups (runs that differ only in their seed, with the
+ * sweep's mean and sample std): `runs[i]` is run i's summary. A diverged seed leaves the
+ * optimizer without a mean (the mean of the others would hide it), and one seed has no spread.
  */
 export function aggregateSeeds(
+  groups: readonly SeedGroup[],
   runs: readonly RunSummary[],
   seeds: readonly number[],
 ): SeedAggregate[] {
-  const groups: SeedAggregate[] = [];
-  for (let o = 0; o * seeds.length < runs.length; o++) {
-    const group = runs.slice(o * seeds.length, (o + 1) * seeds.length);
-    const train = group.map((r) => r.finalTrainLoss);
-    const test = group.map((r) => r.finalTestLoss);
+  return groups.map((g) => {
+    const group = g.runs.map((i) => runs[i]!);
     const diverged = group.filter((r) => r.diverged).length;
-    // A diverged seed is a result too: the mean of the others would hide it.
-    const whole = (xs: (number | null)[]) => (diverged > 0 ? [] : finite(xs));
-    groups.push({
-      label: group[0]!.label,
+    const meanOf = (s: Stat) => (diverged > 0 ? null : s.mean);
+    const stdOf = (s: Stat) => (diverged > 0 || s.n < 2 ? null : s.std);
+    const { finalTrainLoss: train, finalTestLoss: test } = g.stats;
+    return {
+      label: String(g.params.optimizer),
       seeds,
-      trainLoss: train,
-      trainMean: mean(whole(train)),
-      trainStd: sampleStd(whole(train)),
-      testLoss: test,
-      testMean: mean(whole(test)),
-      testStd: sampleStd(whole(test)),
+      trainLoss: group.map((r) => r.finalTrainLoss),
+      trainMean: meanOf(train),
+      trainStd: stdOf(train),
+      testLoss: group.map((r) => r.finalTestLoss),
+      testMean: meanOf(test),
+      testStd: stdOf(test),
       diverged,
       verdicts: group.map((r) => r.certificate?.verdict ?? null),
       tightness: group.map((r) =>
         r.certificate?.covered === true ? (r.certificate.tightness ?? null) : null,
       ),
-    });
-  }
-  return groups;
+    };
+  });
 }
 
 export function num(x: number | null): string {

@@ -1,6 +1,7 @@
 /**
  * One training run in a child process of `deltaclip compare` / `reproduce` / `sweep` / `worker`:
- * receives a run spec, sets up the backend, trains, sends back progress and the outcome, exits.
+ * receives a run spec, sets up the backend, trains, sends back progress and the outcome, and
+ * exits, or with `keepAlive` waits for the next run (tfjs and the backend already loaded).
  * With `checkpointDir` it checkpoints there and first resumes from what is already there, so a
  * run whose worker was killed continues where it stopped.
  */
@@ -20,6 +21,8 @@ export interface WorkerRequest {
   readonly checkpointDir?: string;
   /** Also checkpoint every this many steps (besides epoch ends). */
   readonly checkpointEvery?: number;
+  /** Stay for the next request (the local pool's warm processes); else exit after this one. */
+  readonly keepAlive?: boolean;
 }
 
 export type WorkerMessage =
@@ -113,7 +116,8 @@ async function handle(request: WorkerRequest): Promise<void> {
 // run's checkpoint lock against the worker that takes the run over.
 process.once('disconnect', () => process.exit(0));
 
-process.once('message', (request: WorkerRequest) => {
+// One request at a time: the parent sends the next only after this one's answer.
+process.on('message', (request: WorkerRequest) => {
   handle(request)
     .catch(async (error: unknown) => {
       const e = error instanceof Error ? error : new Error(String(error));
@@ -126,5 +130,7 @@ process.once('message', (request: WorkerRequest) => {
         ...(e.stack ? { stack: e.stack } : {}),
       });
     })
-    .finally(() => process.exit(0));
+    .finally(() => {
+      if (request.keepAlive !== true) process.exit(0);
+    });
 });

@@ -198,6 +198,7 @@ describe('--out: refused when not empty, clear when unwritable, nothing left beh
       'notes.txt',
       'report.html',
       'results.json',
+      'runs.csv',
       'steps.csv',
     ]);
   });

@@ -9,7 +9,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint } from '@deltaclip/train/node';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -445,7 +445,7 @@ describe('train --resume: the run lock (built CLI as a real process)', () => {
     const second = await run(['train', '--resume', dir, '--epochs', '100000']);
     expect(second.code).toBe(2);
     expect(second.stderr).toBe(
-      `deltaclip: ${checkpoints(dir)} is in use by process ${holder.child.pid} (lock file ${lockFile}): wait for it to finish or stop it first\n`,
+      `deltaclip: ${checkpoints(dir)} is in use: held by process ${holder.child.pid} on host ${hostname()} (lock file ${lockFile}): wait for it to finish or stop it first\n`,
     );
     expect(JSON.parse(readFileSync(lockFile, 'utf8')).pid).toBe(holder.child.pid);
     holder.child.kill('SIGINT');

@@ -41,10 +41,32 @@ axes:
 interface CsvRow {
   [key: string]: string;
 }
+/** RFC 4180 cells: a quoted cell may hold commas and doubled quotes (no newlines here). */
+function cells(line: string): string[] {
+  const out: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      out.push(cell);
+      cell = '';
+    } else cell += ch;
+  }
+  out.push(cell);
+  return out;
+}
 function readCsv(path: string): CsvRow[] {
   const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
-  const names = header!.split(',');
-  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [names[i]!, v])));
+  const names = cells(header!);
+  return lines.map((l) => Object.fromEntries(cells(l).map((v, i) => [names[i]!, v])));
 }
 interface ResultsJson {
   runs: {
@@ -53,6 +75,7 @@ interface ResultsJson {
     attempts: number;
     worker: string;
     resumedFrom?: number;
+    spec?: { epochs: number; task: Record<string, unknown> };
     history?: { steps: { loss: number }[] };
     error?: { message: string; userError: boolean };
   }[];
@@ -69,17 +92,59 @@ function outcomes(dir: string) {
   }));
 }
 
+/** compare --seeds 2 with two optimizers: 4 runs, as a sweep plan over optimizer x seed. */
+const COMPARE = [
+  'compare',
+  '--seeds',
+  '2',
+  '--epochs',
+  '6',
+  '--model',
+  'mlp:hidden=16',
+  '--analysis-every',
+  '0',
+  '--optimizers',
+  'sgd:lr=0.1;delta-gclip:lr=1,gamma=0.1,delta=0.2',
+  '--backend',
+  'cpu',
+  '--calibrate-steps',
+  '0',
+  '--json',
+];
+// The same runs written as a sweep file (compare's defaults made explicit).
+const COMPARE_AS_SWEEP = `name: compare-as-sweep
+base:
+  dataset: cars
+  model: mlp:hidden=16
+  epochs: 6
+  analysis-every: 0
+axes:
+  optimizer: ['sgd:lr=0.1', 'delta-gclip:lr=1,gamma=0.1,delta=0.2']
+  seed: [0, 1]
+`;
+
+interface CompareJson {
+  aggregates: { label: string; trainLoss: number[]; trainMean: number; trainStd: number }[];
+  groups: { params: Record<string, string>; stats: { finalTrainLoss: { mean: number } } }[];
+}
+
 let redis: RedisServer;
 let local12: string;
 let local4: string;
+let localCompare: string;
+let localCompareJson: CompareJson;
+let sweepOfCompare: string;
 beforeAll(async () => {
   redis = await startRedis();
-  // The reference: both sweeps on the local pool.
+  // The reference: both sweeps, and the comparison, on the local pool.
   const a = sweepFile(TWELVE);
   const b = sweepFile(FOUR);
+  const c = sweepFile(COMPARE_AS_SWEEP);
   local12 = join(a.dir, 'local');
   local4 = join(b.dir, 'local');
-  const [ra, rb] = await Promise.all([
+  localCompare = join(b.dir, 'compare-local');
+  sweepOfCompare = join(c.dir, 'local');
+  const [ra, rb, rc, rd] = await Promise.all([
     run([
       'sweep',
       a.file,
@@ -104,9 +169,25 @@ beforeAll(async () => {
       '--out',
       local4,
     ]),
+    run([...COMPARE, '--workers', '2', '--out', localCompare]),
+    run([
+      'sweep',
+      c.file,
+      '--backend',
+      'cpu',
+      '--workers',
+      '2',
+      '--calibrate-steps',
+      '0',
+      '--out',
+      sweepOfCompare,
+    ]),
   ]);
   expect(ra.code, ra.stderr).toBe(0);
   expect(rb.code, rb.stderr).toBe(0);
+  expect(rc.code, rc.stderr).toBe(0);
+  expect(rd.code, rd.stderr).toBe(0);
+  localCompareJson = JSON.parse(rc.stdout) as CompareJson;
 });
 afterAll(async () => {
   await redis?.stop();
@@ -161,6 +242,53 @@ describe('deltaclip sweep', () => {
     const r = await run(['sweep', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`deltaclip: ${file}: base: epochs must be an integer >= 1 (got -6)\n`);
+  });
+});
+
+describe('compare --seeds through the sweep machinery', () => {
+  it('runs exactly the runs of the same sweep file, with one CSV row per run and the mean over seeds', () => {
+    expect(outcomes(localCompare)).toEqual(outcomes(sweepOfCompare));
+    const rows = readCsv(join(localCompare, 'runs.csv'));
+    expect(rows.map((r) => [r.run, r.optimizer, r.seed, r.status])).toEqual([
+      ['1', 'SGD (eta 0.1)', '0', 'done'],
+      ['2', 'SGD (eta 0.1)', '1', 'done'],
+      ['3', 'δ-GClip (eta 1, gamma 0.1, delta 0.2)', '0', 'done'],
+      ['4', 'δ-GClip (eta 1, gamma 0.1, delta 0.2)', '1', 'done'],
+    ]);
+    // mean over each optimizer's two seeds, recomputed from runs.csv's rows
+    const csvMean = (from: number) =>
+      (Number(rows[from]!.final_train_loss) + Number(rows[from + 1]!.final_train_loss)) / 2;
+    expect(localCompareJson.groups.map((g) => g.params.optimizer)).toEqual([
+      'SGD (eta 0.1)',
+      'δ-GClip (eta 1, gamma 0.1, delta 0.2)',
+    ]);
+    localCompareJson.aggregates.forEach((a, o) => {
+      expect(a.trainMean).toBeCloseTo(csvMean(2 * o), 12);
+      expect(localCompareJson.groups[o]!.stats.finalTrainLoss.mean).toBe(a.trainMean);
+    });
+  });
+
+  it('gives 2 queue workers the same runs and statistics as the local pool', async () => {
+    const w1 = startWorker(redis.url);
+    const w2 = startWorker(redis.url);
+    await Promise.all([w1.ready, w2.ready]);
+    const { dir } = sweepFile('{}');
+    const out = join(dir, 'queue');
+    const r = await run([...COMPARE, '--queue', redis.url, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      `Sweep 'compare-cars': 4 runs = optimizer 2 x seed 2, 24 steps in all, on the queue at ${redis.url} (2 workers connected now).`,
+    );
+    expect(outcomes(out)).toEqual(outcomes(localCompare));
+    const json = JSON.parse(r.stdout) as CompareJson;
+    expect(json.aggregates).toEqual(localCompareJson.aggregates);
+    expect(json.groups).toEqual(localCompareJson.groups);
+    const workers = new Set(readResults(out).runs.map((x) => x.worker));
+    expect(workers.size).toBe(2);
+    expect(workers.has('local')).toBe(false);
+    w1.child.kill('SIGTERM');
+    w2.child.kill('SIGTERM');
+    await Promise.all([w1.done, w2.done]);
   });
 });
 
@@ -286,7 +414,44 @@ describe('deltaclip sweep --queue with deltaclip worker', () => {
         },
         { attempts: 3 },
       );
-      await waitForLine(w1.child, new RegExp(`refused job ${badOption.id}`));
+      const spec = readResults(localCompare).runs[0]!.spec!;
+      const badSpec = await queue.add(
+        'run',
+        { sweepId: 'by-hand', index: 1, label: 'bad', spec: { ...spec, epochs: -1 } },
+        { attempts: 3 },
+      );
+      const unknownData = await queue.add(
+        'run',
+        {
+          sweepId: 'by-hand',
+          index: 2,
+          label: 'bad',
+          spec: { ...spec, task: { ...spec.task, dataset: { name: 'carz' } } },
+        },
+        { attempts: 3 },
+      );
+      const both = await queue.add(
+        'run',
+        { sweepId: 'by-hand', index: 3, label: 'bad', options: {}, spec },
+        { attempts: 3 },
+      );
+      await waitForLine(w1.child, new RegExp(`refused job ${both.id}`));
+      for (const [job, reason] of [
+        [badSpec, `job ${badSpec.id}: spec.epochs: Invalid value: Expected >=1 but received -1`],
+        [
+          unknownData,
+          `job ${unknownData.id}: spec.task.dataset.name: unknown dataset 'carz'. Did you mean 'cars'? Known datasets: `,
+        ],
+        [
+          both,
+          `job ${both.id} is not a deltaclip sweep run (a job carries either options or spec (got both))`,
+        ],
+      ] as const) {
+        const j = await queue.getJob(job.id!);
+        expect(await j!.getState()).toBe('failed');
+        expect(j!.attemptsMade).toBe(1);
+        expect(j!.failedReason.startsWith(`user error: ${reason}`), j!.failedReason).toBe(true);
+      }
       const a = await queue.getJob(notRun.id!);
       const b = await queue.getJob(badOption.id!);
       expect(await a!.getState()).toBe('failed');

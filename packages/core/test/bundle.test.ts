@@ -2,10 +2,13 @@
  * Bundlers tree-shake by package.json `sideEffects`: a module of core that registers something
  * must be listed there, or a bundled app silently loses the registration. These tests bundle the
  * BUILT package (dist/, as published; `pnpm build` first) the way an app would, with esbuild and
- * with Vite, and run each bundle in a fresh Node process.
+ * with Vite, and run each bundle in a fresh Node process, and as a browser app (the bundlers'
+ * browser builds: `browser` fields, ES modules) in headless Chromium through tools/browser's
+ * harness, where Chromium is installed.
  */
 import { spawnSync } from 'node:child_process';
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -18,6 +21,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  chromiumMissing,
+  type LaunchedChromium,
+  launchChromium,
+  pageResult,
+  serveStatic,
+} from '@deltaclip/browser-harness';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { build as esbuild } from 'esbuild';
@@ -56,7 +66,65 @@ function makeProject(): string {
   for (const file of ['entry-bare.js', 'entry-named.js', 'registered.js']) {
     symlinkSync(join(FIXTURES, file), join(dir, file));
   }
+  for (const entry of ENTRIES) {
+    // A browser app around the entry: fetch the saved model, run, leave the result for the test.
+    writeFileSync(
+      join(dir, `page-${entry}`),
+      `import { run } from './${entry}';\n` +
+        `fetch('./saved.json').then((r) => r.json()).then(run).then(\n` +
+        `  (result) => { window.__result = result; },\n` +
+        `  (error) => { window.__result = { error: String(error && error.stack ? error.stack : error) }; },\n` +
+        `);\n`,
+    );
+    writeFileSync(
+      join(dir, `page-${entry.replace('.js', '.html')}`),
+      `<!doctype html><html><head><meta charset="utf-8"><title>${entry}</title></head><body><script type="module" src="./page-${entry}"></script></body></html>\n`,
+    );
+  }
   return dir;
+}
+
+const ENTRIES = ['entry-bare.js', 'entry-named.js'] as const;
+
+/** A browser build of `page-<entry>` by esbuild: one ES module and a page that loads it. */
+async function browserBundleWithEsbuild(entry: string): Promise<string> {
+  const outDir = join(project, 'out', `browser-esbuild-${entry.replace('.js', '')}`);
+  mkdirSync(outDir, { recursive: true });
+  await esbuild({
+    entryPoints: [join(project, `page-${entry}`)],
+    absWorkingDir: project,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    outfile: join(outDir, 'app.js'),
+    logLevel: 'silent',
+  });
+  writeFileSync(
+    join(outDir, 'index.html'),
+    '<!doctype html><html><head><meta charset="utf-8"></head><body><script type="module" src="./app.js"></script></body></html>\n',
+  );
+  return outDir;
+}
+
+/** A Vite production build of the page (index.html plus hashed assets), as an app ships it. */
+async function browserBundleWithVite(entry: string): Promise<string> {
+  const outDir = join(project, 'out', `browser-vite-${entry.replace('.js', '')}`);
+  await viteBuild({
+    root: project,
+    configFile: false,
+    logLevel: 'silent',
+    mode: 'production',
+    base: './',
+    build: {
+      outDir,
+      emptyOutDir: true,
+      minify: false,
+      target: 'es2022',
+      rollupOptions: { input: join(project, `page-${entry.replace('.js', '.html')}`) },
+    },
+  });
+  copyFileSync(join(outDir, `page-${entry.replace('.js', '.html')}`), join(outDir, 'index.html'));
+  return outDir;
 }
 
 async function bundleWithEsbuild(entry: string): Promise<string> {
@@ -94,6 +162,25 @@ async function bundleWithVite(entry: string): Promise<string> {
     },
   });
   return join(outDir, 'bundle.js');
+}
+
+let chromium: LaunchedChromium | undefined;
+
+/** Serve a browser build with the saved model beside it and return what the page computed. */
+async function runInChromium(outDir: string): Promise<Record<string, unknown>> {
+  copyFileSync(savedPath, join(outDir, 'saved.json'));
+  chromium ??= await launchChromium();
+  const server = await serveStatic(outDir, { headers: {} });
+  try {
+    const { result } = await pageResult<Record<string, unknown>>(
+      chromium,
+      `${server.url}index.html`,
+    );
+    if (typeof result.error === 'string') throw new Error(`the page failed: ${result.error}`);
+    return result;
+  } finally {
+    await server.close();
+  }
 }
 
 function runBundle(bundle: string): Record<string, unknown> {
@@ -146,7 +233,8 @@ beforeAll(async () => {
   model.dispose();
 }, 120_000);
 
-afterAll(() => {
+afterAll(async () => {
+  await chromium?.close();
   if (project !== undefined) rmSync(project, { recursive: true, force: true });
 });
 
@@ -171,50 +259,73 @@ function expectReloaded(reloaded: unknown): void {
   });
 }
 
-for (const [bundler, bundle] of [
-  ['esbuild', bundleWithEsbuild],
-  ['Vite', bundleWithVite],
-] as const) {
-  describe(`core bundled by ${bundler}, run in Node`, () => {
+const EXPECTED_TRANSFORM_CONFIG = {
+  transform: {
+    kind: 'applyIfFinite',
+    mode: 'skip',
+    inner: {
+      kind: 'chain',
+      transforms: [
+        { kind: 'deltaGClipScale', gamma: 1, delta: 0.1 },
+        {
+          kind: 'scaleByLearningRate',
+          learningRate: 0.5,
+          schedule: { kind: 'constant', value: 1 },
+        },
+      ],
+    },
+  },
+};
+
+const EXPECTED_FROM_NAME = {
+  className: 'deltaclip.DeltaGClip',
+  config: {
+    learningRate: 0.1,
+    gamma: 2,
+    delta: 0.01,
+    weightDecay: 0,
+    decoupledWeightDecay: false,
+    nonFinite: 'skip',
+    schedule: null,
+  },
+};
+
+type Runner = (entry: (typeof ENTRIES)[number]) => Promise<Record<string, unknown>>;
+
+const RUNTIMES: readonly (readonly [string, string, Runner, boolean])[] = [
+  ['esbuild', 'Node', async (e) => runBundle(await bundleWithEsbuild(e)), true],
+  ['Vite', 'Node', async (e) => runBundle(await bundleWithVite(e)), true],
+  [
+    'esbuild',
+    'Chromium',
+    async (e) => runInChromium(await browserBundleWithEsbuild(e)),
+    chromiumMissing() === undefined,
+  ],
+  [
+    'Vite',
+    'Chromium',
+    async (e) => runInChromium(await browserBundleWithVite(e)),
+    chromiumMissing() === undefined,
+  ],
+];
+
+const missing = chromiumMissing();
+if (missing !== undefined) console.warn(`core bundle tests in Chromium skipped: ${missing}`);
+
+for (const [bundler, runtime, runEntry, runnable] of RUNTIMES) {
+  describe.runIf(runnable)(`core bundled by ${bundler}, run in ${runtime}`, () => {
     it("`import '@deltaclip/core'` registers every class and reloads a saved model's optimizer", async () => {
-      const result = runBundle(await bundle('entry-bare.js'));
+      const result = await runEntry('entry-bare.js');
       expect(result.registered).toEqual(ALL_NAMES);
       expectReloaded(result.reloaded);
-    });
+    }, 240_000);
 
     it('rebuilds any chain with TransformOptimizer.fromConfig and optimizers by className', async () => {
-      const result = runBundle(await bundle('entry-named.js'));
+      const result = await runEntry('entry-named.js');
       expect(result.registered).toEqual(ALL_NAMES);
-      expect(result.transformConfig).toEqual({
-        transform: {
-          kind: 'applyIfFinite',
-          mode: 'skip',
-          inner: {
-            kind: 'chain',
-            transforms: [
-              { kind: 'deltaGClipScale', gamma: 1, delta: 0.1 },
-              {
-                kind: 'scaleByLearningRate',
-                learningRate: 0.5,
-                schedule: { kind: 'constant', value: 1 },
-              },
-            ],
-          },
-        },
-      });
-      expect(result.fromName).toEqual({
-        className: 'deltaclip.DeltaGClip',
-        config: {
-          learningRate: 0.1,
-          gamma: 2,
-          delta: 0.01,
-          weightDecay: 0,
-          decoupledWeightDecay: false,
-          nonFinite: 'skip',
-          schedule: null,
-        },
-      });
+      expect(result.transformConfig).toEqual(EXPECTED_TRANSFORM_CONFIG);
+      expect(result.fromName).toEqual(EXPECTED_FROM_NAME);
       expectReloaded(result.reloaded);
-    });
+    }, 240_000);
   });
 }

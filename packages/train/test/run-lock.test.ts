@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanStaleTemporaries, loadCheckpoint, saveCheckpoint } from '../src/node/checkpoint.js';
@@ -41,9 +41,26 @@ function exited(proc: ChildProcess): Promise<void> {
   });
 }
 
-// The lock file format is {"pid": N}: a child process writes one exclusively and stays alive.
+// The lock file format is {"pid": N, "host": H}: a child process writes one exclusively and stays alive.
 const holdLock = (dir: string) =>
-  `const fs=require('fs');fs.writeFileSync(${JSON.stringify(join(dir, LOCK_FILE))},JSON.stringify({pid:process.pid}),{flag:'wx'});console.log('ready');setInterval(()=>{},1000);`;
+  `const fs=require('fs');fs.writeFileSync(${JSON.stringify(join(dir, LOCK_FILE))},JSON.stringify({pid:process.pid,host:require('os').hostname()}),{flag:'wx'});console.log('ready');setInterval(()=>{},1000);`;
+
+/** A PID no process has here: a child that ran and exited. */
+async function deadPid(): Promise<number> {
+  const proc = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await exited(proc);
+  return proc.pid!;
+}
+
+function lockError(dir: string): RunLockedError {
+  try {
+    acquireRunLock(dir);
+  } catch (e) {
+    if (RunLockedError.is(e)) return e as RunLockedError;
+    throw e;
+  }
+  throw new Error('acquireRunLock took the lock');
+}
 
 describe('run lock', () => {
   it('stops a second process with a typed error naming the holder PID, and takes over once it died', async () => {
@@ -58,8 +75,9 @@ describe('run lock', () => {
     expect(RunLockedError.is(error)).toBe(true);
     expect((error as RunLockedError).code).toBe('RUN_LOCKED');
     expect((error as RunLockedError).holderPid).toBe(holder.pid);
+    expect((error as RunLockedError).holderHost).toBe(hostname());
     expect((error as Error).message).toBe(
-      `${dir} is in use by process ${holder.pid} (lock file ${join(dir, LOCK_FILE)}): wait for it to finish or stop it first`,
+      `${dir} is in use: held by process ${holder.pid} on host ${hostname()} (lock file ${join(dir, LOCK_FILE)}): wait for it to finish or stop it first`,
     );
     holder.kill('SIGKILL');
     await exited(holder);
@@ -68,9 +86,53 @@ describe('run lock', () => {
     expect(notices).toEqual([
       `Taking over the stale lock ${join(dir, LOCK_FILE)} of process ${holder.pid}, which no longer runs`,
     ]);
-    expect(JSON.parse(readFileSync(lock.path, 'utf8')).pid).toBe(process.pid);
+    expect(JSON.parse(readFileSync(lock.path, 'utf8'))).toMatchObject({
+      pid: process.pid,
+      host: hostname(),
+    });
     lock.release();
     expect(existsSync(lock.path)).toBe(false);
+  });
+
+  it('never judges a lock from another host stale by its PID, and names that host', async () => {
+    const dir = tempDir();
+    const path = join(dir, LOCK_FILE);
+    const host = `not-${hostname()}.example`;
+    // Neither a PID that runs nowhere here nor this very process's PID says anything about a
+    // process on another machine sharing the folder.
+    for (const pid of [await deadPid(), process.pid]) {
+      const text = JSON.stringify({ pid, host, since: '2025-01-01T00:00:00.000Z' });
+      writeFileSync(path, text);
+      const error = lockError(dir);
+      expect(error.holderPid).toBe(pid);
+      expect(error.holderHost).toBe(host);
+      expect(error.message).toBe(
+        `${dir} is in use: held by process ${pid} on host ${host} (lock file ${path}); a lock from another host is never taken over, as its process cannot be checked from here: wait for that run to finish, or delete the lock file if that process is gone`,
+      );
+      expect(readFileSync(path, 'utf8')).toBe(text);
+    }
+    // Once that host's run is over (its lock removed), this host takes the folder.
+    rmSync(path);
+    const lock = acquireRunLock(dir);
+    expect(JSON.parse(readFileSync(path, 'utf8')).host).toBe(hostname());
+    lock.release();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('judges a lock written before hosts were recorded ({"pid": N}) as this host\'s', async () => {
+    const dir = tempDir();
+    const pid = await deadPid();
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid }));
+    const notices: string[] = [];
+    const lock = acquireRunLock(dir, { onNotice: (m) => notices.push(m) });
+    expect(notices).toEqual([
+      `Taking over the stale lock ${join(dir, LOCK_FILE)} of process ${pid}, which no longer runs`,
+    ]);
+    lock.release();
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid }));
+    expect(lockError(dir).message).toBe(
+      `${dir} is in use: held by process ${process.ppid} on host ${hostname()} (lock file ${join(dir, LOCK_FILE)}): wait for it to finish or stop it first`,
+    );
   });
 
   it('the checkpointer takes the lock and releases it when training ends', async () => {

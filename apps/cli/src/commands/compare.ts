@@ -17,6 +17,7 @@ import { integerAtLeast } from '../option-schemas.js';
 import { checkOutDir, OVERWRITE_OPTION, outOption, WORKERS_OPTION } from '../out-dir.js';
 import type { Output } from '../output.js';
 import { describeLoss, describeModel } from '../report/words.js';
+import { PLAN_OPTIONS } from '../sweep/options.js';
 import { type DataInfo, dataLines, runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
 import { parseTuneKeys, TUNABLE, tuneOptimizers } from '../tune.js';
 
@@ -99,6 +100,7 @@ export const compareCommand: CommandDef = {
     },
     KERNEL_BUDGET_OPTION,
     WORKERS_OPTION,
+    ...PLAN_OPTIONS,
     outOption('report folder, new or empty (default: runs/compare-<time>)'),
     OVERWRITE_OPTION,
   ],
@@ -108,6 +110,9 @@ export const compareCommand: CommandDef = {
     'steps 0, 200 and 400 (by default at the start, middle and end of any run); gradient descent and δ-GClip get a certificate (verdict fails / vacuous / informative), GClip and',
     'Adam a line on why the argument does not cover them. The results give mean ± std over the seeds and say',
     'who won relative to the seed spread.',
+    'The runs are a sweep plan over optimizer x seed (printed first, with an estimated time): on a local pool',
+    "of worker processes, or with --queue redis://HOST:PORT as jobs for 'deltaclip worker's, as 'deltaclip sweep';",
+    'runs.csv has one row per run.',
     'Your own data: --data my.csv (CSV, TSV, JSON records, or an IDX/CIFAR folder), --target COL (default: the',
     'last column), --drop COL,...; the task is inferred from the target (numeric -> regression) and printed.',
     ...CLASSIFICATION_DEFAULTS_NOTE,
@@ -118,6 +123,7 @@ export const compareCommand: CommandDef = {
     'deltaclip compare --dataset penguins --batch-size 32 --epochs 30 --json > results.json',
     'deltaclip compare --dataset spiral --model mlp:hidden=256x256 --workers 2 --out runs/spiral',
     'deltaclip compare --data my.csv --target species --drop id --batch-size 32 --epochs 30',
+    'deltaclip compare --seeds 10 --queue redis://10.0.0.5:6379   # runs on deltaclip workers',
   ],
 };
 
@@ -170,7 +176,9 @@ export async function compare(argv: readonly string[], output: Output): Promise<
       base,
       optimizers,
       backend: String(values.backend),
-      ...(values.workers !== undefined ? { workers: Number(values.workers) } : {}),
+      planName: `compare-${base.task.dataset.name}`,
+      trainSize: data.trainSize,
+      values,
       out,
       seeds,
       notes: [

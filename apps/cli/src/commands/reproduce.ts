@@ -12,7 +12,7 @@ import {
 import { loadDatasetNode } from '@deltaclip/train/node';
 import { type CommandDef, parseCommand, UsageError } from '../args.js';
 import { selectBackend } from '../backends.js';
-import { runComparison } from '../comparison.js';
+import { type ComparisonResult, runComparison } from '../comparison.js';
 import { checkOptimizers } from '../optimizer-checks.js';
 import { oneOf } from '../option-schemas.js';
 import { checkOutDir, OVERWRITE_OPTION, outOption, WORKERS_OPTION } from '../out-dir.js';
@@ -20,6 +20,7 @@ import type { Output } from '../output.js';
 import { parseSchedule } from '../specs.js';
 import { didYouMean } from '../suggest.js';
 import { textTable } from '../summary.js';
+import { PLAN_OPTIONS } from '../sweep/options.js';
 import {
   BATCH_SIZE_OPTION,
   batchSizeOf,
@@ -152,6 +153,7 @@ export const reproduceCommand: CommandDef = {
       description: "override the optimizers (';'-separated specs)",
     },
     WORKERS_OPTION,
+    ...PLAN_OPTIONS,
     outOption('report folder, new or empty (default: runs/<experiment>-<time>)'),
     OVERWRITE_OPTION,
   ],
@@ -164,6 +166,7 @@ export const reproduceCommand: CommandDef = {
     'deltaclip reproduce resnet-cifar10 --data-dir ~/data/cifar --variant paper --workers 1',
     'deltaclip reproduce vit-small-cifar10 --data-dir ~/data/cifar --delta paper --seeds 3',
     'deltaclip reproduce theory --variant large',
+    'deltaclip reproduce theory --seeds 10 --queue redis://10.0.0.5:6379',
   ],
 };
 
@@ -252,7 +255,7 @@ export async function reproduce(argv: readonly string[], output: Output): Promis
     schedule: schedule ?? null,
   };
   // Fail before starting workers if the data is missing or unreadable.
-  await describeData(dataset);
+  const data = await describeData(dataset);
   let optimizers =
     typeof values.optimizers === 'string'
       ? parseOptimizerList(values.optimizers)
@@ -290,13 +293,16 @@ export async function reproduce(argv: readonly string[], output: Output): Promis
       base,
       optimizers,
       backend: String(values.backend),
-      ...(values.workers !== undefined ? { workers: Number(values.workers) } : {}),
+      planName: name,
+      trainSize: data.trainSize,
+      values,
       out,
       settings,
       seeds,
     },
     output,
   );
+  if (result === null) return;
   if (name === 'theory') {
     const lines = theoryLines(result.runs, result.steps, result.seeds.length);
     if (output.json) for (const line of lines) output.info(line);
@@ -309,8 +315,8 @@ export async function reproduce(argv: readonly string[], output: Output): Promis
  * tightness, and where the floor bound.
  */
 function theoryLines(
-  runs: Awaited<ReturnType<typeof runComparison>>['runs'],
-  steps: Awaited<ReturnType<typeof runComparison>>['steps'],
+  runs: ComparisonResult['runs'],
+  steps: ComparisonResult['steps'],
   seedCount: number,
 ): string[] {
   const lines: string[] = [];

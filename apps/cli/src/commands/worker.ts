@@ -7,21 +7,20 @@ import { type CommandDef, parseCommand, UsageError } from '../args.js';
 import { isUserError } from '../errors.js';
 import { integerAtLeast } from '../option-schemas.js';
 import type { Output } from '../output.js';
-import { RunFailedError, runInChild } from '../runner.js';
+import { RunFailedError, type RunProcess, startRunProcess } from '../runner.js';
 import { cancelKey, QUEUE_NAME, redactUrl, redisOptions } from '../sweep/connection.js';
-import { type JobData, JobDataSchema, type JobResult, USER_ERROR_PREFIX } from '../sweep/job.js';
-import { runSpecFromOptions } from '../sweep/run-options.js';
+import {
+  type JobData,
+  JobDataSchema,
+  type JobResult,
+  jobShapeProblem,
+  USER_ERROR_PREFIX,
+} from '../sweep/job.js';
+import { QUEUE_OPTION } from '../sweep/options.js';
+import { runSpecFromJob, runSpecFromOptions } from '../sweep/run-options.js';
 
 /** BullMQ's default: a job whose worker stopped renewing its lock is taken back after at most ~2x this. */
 export const DEFAULT_STALLED_INTERVAL_MS = 30_000;
-
-export const QUEUE_OPTION = {
-  name: 'queue',
-  type: 'string',
-  valueName: 'url',
-  description:
-    'the Redis of the sweep queue: redis://[user:password@]host:port[/db], rediss:// for TLS',
-} as const;
 
 export const workerCommand: CommandDef = {
   name: 'worker',
@@ -106,6 +105,15 @@ export async function worker(argv: readonly string[], output: Output): Promise<v
   const maxJobs =
     values['max-jobs'] === undefined ? Number.POSITIVE_INFINITY : Number(values['max-jobs']);
   let closing: Promise<void> | undefined;
+  // Run processes kept warm between jobs (tfjs and the backend load once per process); one whose
+  // run failed or crashed is closed, so a failure leaves nothing (a checkpoint lock) behind.
+  const idle: RunProcess[] = [];
+  const takeProcess = (): RunProcess => {
+    for (let p = idle.pop(); p !== undefined; p = idle.pop()) {
+      if (p.usable) return p;
+    }
+    return startRunProcess();
+  };
 
   // Refusals are printed from the worker's 'failed' event, which BullMQ emits once the job's
   // failure is stored: whoever reads the line can then read the failed job from Redis.
@@ -120,16 +128,24 @@ export async function worker(argv: readonly string[], output: Output): Promise<v
         `refused job ${job.id}: not a deltaclip sweep run (${path || 'data'}: ${issue.message})`,
       );
       throw asUserError(
-        `job ${job.id} is not a deltaclip sweep run (${path || 'data'}: ${issue.message}); jobs carry {sweepId, index, label, options}`,
+        `job ${job.id} is not a deltaclip sweep run (${path || 'data'}: ${issue.message}); jobs carry {sweepId, index, label, options or spec}`,
       );
     }
     const data: JobData = parsed.output;
+    const problem = jobShapeProblem(data);
+    if (problem !== null) {
+      log(`refused job ${job.id}: not a deltaclip sweep run (${problem})`);
+      throw asUserError(`job ${job.id} is not a deltaclip sweep run (${problem})`);
+    }
     if ((await client.exists(cancelKey(data.sweepId))) === 1) {
       throw asUserError(`sweep ${data.sweepId} was cancelled`);
     }
     let spec: Awaited<ReturnType<typeof runSpecFromOptions>>['spec'];
     try {
-      ({ spec } = await runSpecFromOptions(data.options, `job ${job.id}:`));
+      ({ spec } =
+        data.spec !== undefined
+          ? await runSpecFromJob(data.spec, `job ${job.id}:`)
+          : await runSpecFromOptions(data.options, `job ${job.id}:`));
     } catch (error) {
       if (isUserError(error)) {
         refusals.set(job, `refused job ${job.id}: ${(error as Error).message}`);
@@ -141,7 +157,8 @@ export async function worker(argv: readonly string[], output: Output): Promise<v
     const attempt = job.attemptsStarted;
     log(`took job ${job.id} (run ${data.index + 1}: ${data.label}, attempt ${attempt})`);
     let lastProgress = 0;
-    const { done } = runInChild(
+    const proc = takeProcess();
+    const done = proc.run(
       {
         index: data.index,
         spec,
@@ -167,11 +184,13 @@ export async function worker(argv: readonly string[], output: Output): Promise<v
     );
     try {
       const result = await done;
+      idle.push(proc);
       log(
         `finished job ${job.id} in ${result.seconds.toFixed(2)} s${result.resumedFrom !== undefined ? ` (resumed from step ${result.resumedFrom})` : ''}`,
       );
       return { ...result, worker: me };
     } catch (error) {
+      proc.close();
       if (error instanceof RunFailedError && error.userError) {
         log(`job ${job.id} failed (user error): ${error.message}`);
         throw asUserError(`${error.errorName}: ${error.message}`);
@@ -220,6 +239,7 @@ export async function worker(argv: readonly string[], output: Output): Promise<v
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
     client.disconnect();
+    for (const p of idle.splice(0)) p.close();
   }
   log(`stopped after ${processed} job${processed === 1 ? '' : 's'}`);
   if (output.json) output.result({ worker: me, processed });

@@ -1,12 +1,19 @@
-import type { ChildProcess } from 'node:child_process';
 import type { RunSpec } from '@deltaclip/train';
-import { RunFailedError, type RunnerProgress, runInChild } from '../runner.js';
+import {
+  RunFailedError,
+  type RunnerProgress,
+  type RunProcess,
+  startRunProcess,
+} from '../runner.js';
 import type { RunRecord } from './records.js';
 import type { SweepRun } from './spec.js';
 
 /**
- * The embedded default: every run in its own child process, `workers` at a time. Unlike
- * compare's runInWorkers a failed run does not stop the others; it becomes a failed record.
+ * The embedded default: `workers` worker processes, each running one run after another and kept
+ * warm between them (tfjs and the backend load once per process; a process whose run failed is
+ * replaced, so a failure leaves nothing behind for the next run). A failed run
+ * does not stop the others; it becomes a failed record. With `stopOnFailure` (a comparison, which
+ * needs every run) the first failure stops the running ones and is thrown as its RunFailedError.
  */
 export async function runLocalPool(
   runs: readonly { run: SweepRun; spec: RunSpec }[],
@@ -16,45 +23,76 @@ export async function runLocalPool(
     onProgress?: RunnerProgress;
     onRecord?: (record: RunRecord) => void;
     signal?: AbortSignal;
+    stopOnFailure?: boolean;
   },
 ): Promise<RunRecord[]> {
   const records: RunRecord[] = [];
-  const children = new Set<ChildProcess>();
+  const processes = new Set<RunProcess>();
+  let failure: unknown;
   const abort = () => {
-    for (const child of children) child.kill('SIGTERM');
+    for (const p of processes) p.child.kill('SIGTERM');
   };
   options.signal?.addEventListener('abort', abort);
   let next = 0;
+  const stopped = () => options.signal?.aborted === true || failure !== undefined;
   const lane = async () => {
-    while (next < runs.length && !options.signal?.aborted) {
-      const { run, spec } = runs[next++]!;
-      const { child, done } = runInChild(
+    let proc: RunProcess | undefined;
+    const retire = () => {
+      if (proc === undefined) return;
+      proc.close();
+      processes.delete(proc);
+      proc = undefined;
+    };
+    try {
+      while (next < runs.length && !stopped()) {
+        const { run, spec } = runs[next++]!;
+        if (proc === undefined || !proc.usable) {
+          retire();
+          proc = startRunProcess();
+          processes.add(proc);
+        }
+        const record = await runOne(proc, run, spec);
+        if (record === null) break;
+        if (record.status === 'failed') retire();
+        if (stopped()) break;
+        records.push(record);
+        options.onRecord?.(record);
+      }
+    } finally {
+      retire();
+    }
+  };
+  const runOne = async (
+    proc: RunProcess,
+    run: SweepRun,
+    spec: RunSpec,
+  ): Promise<RunRecord | null> => {
+    try {
+      const result = await proc.run(
         { index: run.index, spec, backend: options.backend },
         options.onProgress ? { onProgress: options.onProgress } : {},
       );
-      children.add(child);
-      let record: RunRecord;
-      try {
-        record = { run, status: 'done', result: await done, worker: 'local', attempts: 1 };
-      } catch (error) {
-        const e = error as RunFailedError;
-        record = {
-          run,
-          status: 'failed',
-          error: {
-            name: e instanceof RunFailedError ? e.errorName : 'Error',
-            message: e.message,
-            userError: e instanceof RunFailedError ? e.userError : false,
-          },
-          worker: 'local',
-          attempts: 1,
-        };
-      } finally {
-        children.delete(child);
+      return { run, status: 'done', result, worker: 'local', attempts: 1 };
+    } catch (error) {
+      const e = error as RunFailedError;
+      if (options.stopOnFailure) {
+        if (failure === undefined) {
+          failure = error;
+          abort();
+        }
+        return null;
       }
-      if (options.signal?.aborted) break;
-      records.push(record);
-      options.onRecord?.(record);
+      return {
+        run,
+        status: 'failed',
+        error: {
+          name: e instanceof RunFailedError ? e.errorName : 'Error',
+          message: e.message,
+          userError: e instanceof RunFailedError ? e.userError : false,
+        },
+        worker: 'local',
+        attempts: 1,
+      };
     }
   };
   try {
@@ -64,5 +102,7 @@ export async function runLocalPool(
   } finally {
     options.signal?.removeEventListener('abort', abort);
   }
+  // An interrupted plan ends quietly; a child killed by it is not the failure to report.
+  if (failure !== undefined && !options.signal?.aborted) throw failure;
   return records.sort((a, b) => a.run.index - b.run.index);
 }

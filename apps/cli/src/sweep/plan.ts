@@ -1,4 +1,5 @@
 import type { RunSpec } from '@deltaclip/train';
+import { plannedSteps } from '../kernel-choice.js';
 import { runInChild } from '../runner.js';
 import type { DataInfo } from '../task-options.js';
 import type { SweepRun, SweepSpec } from './spec.js';
@@ -11,9 +12,7 @@ export interface PlannedRun {
 
 /** Steps a run takes: epochs x batches per epoch, capped by maxSteps. */
 export function stepsOf(spec: RunSpec, data: DataInfo): number {
-  const batch = spec.batchSize === 'full' ? data.trainSize : spec.batchSize;
-  const total = spec.epochs * Math.ceil(data.trainSize / batch);
-  return spec.maxSteps === undefined ? total : Math.min(total, spec.maxSteps);
+  return plannedSteps(spec, data.trainSize);
 }
 
 export interface Calibration {
@@ -37,7 +36,8 @@ export async function calibrate(
   const t0 = performance.now();
   const { done } = runInChild({
     index: planned.run.index,
-    spec: { ...planned.spec, maxSteps: n },
+    // Without PL* analysis: its cost depends on where the analysis points fall, not on steps.
+    spec: { ...planned.spec, maxSteps: n, analysis: null },
     backend,
   });
   const result = await done;
@@ -49,16 +49,21 @@ export async function calibrate(
   };
 }
 
+/**
+ * Wall time of the plan, `parallel` runs at a time. A process start-up is paid per run on the
+ * queue (a worker forks one per job), once per worker process on the local pool (`warm`: its
+ * processes take one run after another).
+ */
 export function estimateSeconds(
   planned: readonly PlannedRun[],
   calibration: Calibration,
   parallel: number,
+  warm = false,
 ): number {
-  const total = planned.reduce(
-    (a, p) => a + calibration.startupSeconds + p.steps * calibration.secondsPerStep,
-    0,
-  );
-  return total / Math.max(1, Math.min(parallel, planned.length));
+  const lanes = Math.max(1, Math.min(parallel, planned.length));
+  const steps = planned.reduce((a, p) => a + p.steps * calibration.secondsPerStep, 0);
+  const startups = warm ? lanes : planned.length;
+  return (steps + startups * calibration.startupSeconds) / lanes;
 }
 
 function seconds(s: number): string {
@@ -74,6 +79,7 @@ export function planText(
   where: string,
   parallel: number,
   calibration: Calibration | null,
+  warm = false,
 ): string {
   const axes = sweep.axes.map((a) => `${a.name} ${a.values.length}`).join(' x ');
   const steps = planned.reduce((a, p) => a + p.steps, 0);
@@ -83,9 +89,9 @@ export function planText(
     `  base: ${JSON.stringify(sweep.base)}`,
   ];
   if (calibration) {
-    const eta = estimateSeconds(planned, calibration, parallel);
+    const eta = estimateSeconds(planned, calibration, parallel, warm);
     lines.push(
-      `Estimated time: about ${seconds(eta)} (calibration: ${calibration.steps} steps of run 1 at ${(calibration.secondsPerStep * 1000).toFixed(1)} ms/step, ${calibration.startupSeconds.toFixed(2)} s start-up per run, ${parallel} at a time).`,
+      `Estimated time: about ${seconds(eta)} (calibration: ${calibration.steps} steps of run 1 at ${(calibration.secondsPerStep * 1000).toFixed(1)} ms/step, ${calibration.startupSeconds.toFixed(2)} s start-up per ${warm ? 'worker process' : 'run'}, ${parallel} at a time${planned.some((p) => p.spec.analysis) ? '; PL* analysis not included' : ''}).`,
     );
   }
   return lines.join('\n');

@@ -87,7 +87,7 @@ function jobOf(
       sweepId: stored.id,
       index: run.index,
       label: run.label,
-      options: run.options,
+      ...(run.spec === undefined ? { options: run.options } : { spec: { ...run.spec } }),
       backend: stored.backend,
     },
     opts: {

@@ -5,7 +5,11 @@
  * so a worker refuses what the command line would refuse, and builds the same spec the local pool
  * runs.
  */
-import type { RunSpec } from '@deltaclip/train';
+
+import { CATALOG } from '@deltaclip/datasets';
+import { type RunSpec, validateRunOptimizer } from '@deltaclip/train';
+import { InvalidOptionError } from '@deltaclip/utils';
+import * as v from 'valibot';
 import {
   checkOptionValues,
   GLOBAL_OPTIONS,
@@ -15,7 +19,8 @@ import {
 } from '../args.js';
 import { checkOptimizers, optimizerNameHint } from '../optimizer-checks.js';
 import { parseOptimizerSpec } from '../optimizer-names.js';
-import { type DataInfo, runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
+import { didYouMean } from '../suggest.js';
+import { type DataInfo, describeData, runBaseFromValues, TASK_OPTIONS } from '../task-options.js';
 
 export const OPTIMIZER_OPTION: OptionDef = {
   name: 'optimizer',
@@ -84,4 +89,76 @@ export async function runSpecFromOptions(
     optimizer,
   };
   return { spec, data };
+}
+
+const count = (min: number) => v.pipe(v.number(), v.integer(), v.minValue(min));
+const kinded = v.looseObject({ kind: v.pipe(v.string(), v.minLength(1)) });
+
+/**
+ * A whole RunSpec as a job may carry it (compare and reproduce build theirs in the main process:
+ * kernel budgets, tuned or calibrated hyperparameters, experiment plans). Its shape is checked
+ * here; the optimizer and the data as the CLI checks them; the model, loss and schedule by the
+ * packages that build them, which report bad values as user errors.
+ */
+const RunSpecSchema = v.strictObject({
+  task: v.strictObject({
+    dataset: v.looseObject({ name: v.pipe(v.string(), v.minLength(1)) }),
+    model: kinded,
+    loss: kinded,
+  }),
+  optimizer: v.unknown(),
+  schedule: v.optional(v.nullable(kinded)),
+  epochs: count(1),
+  batchSize: v.union([count(1), v.literal('full')]),
+  seed: v.pipe(count(0), v.maxValue(2 ** 53 - 1)),
+  maxSteps: v.optional(count(1)),
+  analysis: v.optional(
+    v.nullable(
+      v.strictObject({
+        every: count(1),
+        tangentKernelSamples: v.optional(v.union([count(0), v.literal('all')])),
+        hessianIterations: v.optional(count(0)),
+      }),
+    ),
+  ),
+});
+
+const described = new Map<string, Promise<DataInfo>>();
+
+/** A job's RunSpec checked before it runs; `where` starts error messages. */
+export async function runSpecFromJob(
+  spec: unknown,
+  where: string,
+): Promise<{ spec: RunSpec; data: DataInfo }> {
+  const parsed = v.safeParse(RunSpecSchema, spec);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const path = (issue.path ?? []).map((p) => String(p.key)).join('.');
+    throw new UsageError(`${where} spec${path ? `.${path}` : ''}: ${issue.message}`);
+  }
+  const checked = parsed.output as unknown as RunSpec;
+  try {
+    validateRunOptimizer(checked.optimizer, 'spec.optimizer');
+  } catch (error) {
+    if (InvalidOptionError.is(error)) throw new UsageError(`${where} ${(error as Error).message}`);
+    throw error;
+  }
+  checkOptimizers([checked.optimizer], `${where} spec.optimizer`);
+  const { dataset } = checked.task;
+  if (dataset.file === undefined && !CATALOG.some((e) => e.name === dataset.name)) {
+    throw new UsageError(
+      `${where} spec.task.dataset.name: unknown dataset '${dataset.name}'.${didYouMean(
+        dataset.name,
+        CATALOG.map((e) => e.name),
+      )} Known datasets: ${CATALOG.map((e) => e.name).join(', ')}`,
+    );
+  }
+  const key = JSON.stringify(checked.task.dataset);
+  let pending = described.get(key);
+  if (pending === undefined) {
+    pending = describeData(checked.task.dataset);
+    described.set(key, pending);
+    pending.catch(() => described.delete(key));
+  }
+  return { spec: checked, data: await pending };
 }

@@ -12,6 +12,7 @@
  * `lr`, `gamma`, `delta`, ... axes set that key of the optimizer spec.
  */
 import { readFileSync } from 'node:fs';
+import type { RunSpec } from '@deltaclip/train';
 import { describeValue } from '@deltaclip/utils';
 import * as v from 'valibot';
 import { parse as parseYaml } from 'yaml';
@@ -43,7 +44,10 @@ export interface SweepRun {
   readonly params: Readonly<Record<string, string | number | boolean>>;
   /** `lr=0.5 seed=1`. */
   readonly label: string;
+  /** The run as the CLI's option values (a sweep file's runs; {} where `spec` is given). */
   readonly options: RunOptions;
+  /** The whole run, for plans built in the main process (compare, reproduce): jobs carry it. */
+  readonly spec?: RunSpec;
 }
 
 export interface SweepSpec {
