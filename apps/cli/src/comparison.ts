@@ -12,6 +12,7 @@ import type { Output } from './output.js';
 import { createProgress } from './progress.js';
 import { writeReport } from './report/files.js';
 import { runInWorkers } from './runner.js';
+import { scheduleRuns, scheduleText } from './scheduling.js';
 import { aggregateSeeds, type SeedAggregate, seedsTable, winnerLine } from './seeds.js';
 import {
   insightLines,
@@ -89,6 +90,7 @@ export async function runComparison(
     seeds.map((seed) => ({ ...withSeed(request.base, seed), optimizer })),
   );
   const workers = Math.max(1, Math.min(request.workers ?? availableParallelism(), specs.length));
+  const schedule = scheduleRuns(specs.length, workers);
   const labels = request.optimizers.map(describeOptimizer);
   const seedTag = (i: number) => (seeds.length > 1 ? ` seed ${specs[i]!.seed}` : '');
   const shortLabels = specs.map(
@@ -97,7 +99,7 @@ export async function runComparison(
   const progress = createProgress(process.stderr, { quiet: output.json });
   for (const note of request.notes ?? []) output.info(note);
   output.info(
-    `${request.title}: ${specs.length} runs (${request.optimizers.length} optimizer${request.optimizers.length === 1 ? '' : 's'} x ${seeds.length} seed${seeds.length === 1 ? '' : 's'}) in ${workers} worker process${workers === 1 ? '' : 'es'}`,
+    `${request.title}: ${specs.length} runs (${request.optimizers.length} optimizer${request.optimizers.length === 1 ? '' : 's'} x ${seeds.length} seed${seeds.length === 1 ? '' : 's'}) in ${workers} worker process${workers === 1 ? '' : 'es'} (${scheduleText(schedule)})`,
   );
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -158,6 +160,7 @@ export async function runComparison(
     analysis: request.base.analysis ?? 'off',
     backend: results[0]?.backend ?? request.backend,
     workers,
+    threads: schedule.threads,
     wallSeconds: Number(wallSeconds.toFixed(2)),
     optimizers: labels,
   };

@@ -12,6 +12,7 @@ import {
 } from '../out-dir.js';
 import type { Output } from '../output.js';
 import { createProgress } from '../progress.js';
+import { scheduleRuns, scheduleText } from '../scheduling.js';
 import { writeSweepReport } from '../sweep/aggregate.js';
 import { redactUrl } from '../sweep/connection.js';
 import { runLocalPool } from '../sweep/local-pool.js';
@@ -185,7 +186,7 @@ export async function sweep(argv: readonly string[], output: Output): Promise<vo
     }
     const steps = Number(values['calibrate-steps']);
     const calibration = steps > 0 ? await calibrate(planned[0]!, steps, backend) : null;
-    const text = planText(sweepSpec, planned, where, parallel, calibration);
+    const text = `${planText(sweepSpec, planned, where, parallel, calibration)}${url === undefined ? `\nSchedule: ${scheduleText(scheduleRuns(runs.length, workers))}.` : ''}`;
     if (values['dry-run'] === true) {
       await queueHandle?.close();
       if (output.json) {

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { RunSpec } from '@deltaclip/train';
 import { RunFailedError, type RunnerProgress, runInChild } from '../runner.js';
+import { scheduleRuns } from '../scheduling.js';
 import type { RunRecord } from './records.js';
 import type { SweepRun } from './spec.js';
 
@@ -25,11 +26,12 @@ export async function runLocalPool(
   };
   options.signal?.addEventListener('abort', abort);
   let next = 0;
+  const { threads } = scheduleRuns(runs.length, options.workers);
   const lane = async () => {
     while (next < runs.length && !options.signal?.aborted) {
       const { run, spec } = runs[next++]!;
       const { child, done } = runInChild(
-        { index: run.index, spec, backend: options.backend },
+        { index: run.index, spec, backend: options.backend, threads },
         options.onProgress ? { onProgress: options.onProgress } : {},
       );
       children.add(child);
