@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fmt, median, type Suite, table } from '../suite.js';
@@ -80,19 +80,25 @@ function lastJsonLine(stdout: string): unknown {
   return JSON.parse(line);
 }
 
+/** Runs a process to its end and returns its stdout; throws with its stderr when it fails. */
 function run(
   command: string,
   args: readonly string[],
   what: string,
   env: NodeJS.ProcessEnv = process.env,
-): unknown {
-  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 600_000, env });
+): string {
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    timeout: 600_000,
+    env,
+    maxBuffer: 64 * 2 ** 20,
+  });
   if (result.status !== 0) {
     throw new Error(
       `${what} failed (${result.error?.message ?? `exit ${result.status}`}): ${(result.stderr ?? '').slice(-1000)}`,
     );
   }
-  return lastJsonLine(result.stdout);
+  return result.stdout;
 }
 
 function wasmRate(workload: ThreadsWorkload, threads: number): Rate {
@@ -102,10 +108,12 @@ function wasmRate(workload: ThreadsWorkload, threads: number): Rate {
     steps: STEPS[workload],
     warmup: WARMUP,
   };
-  return run(
-    process.execPath,
-    [CHILD, JSON.stringify(request)],
-    `wasm ${workload} on ${threads} thread(s)`,
+  return lastJsonLine(
+    run(
+      process.execPath,
+      [CHILD, JSON.stringify(request)],
+      `wasm ${workload} on ${threads} thread(s)`,
+    ),
   ) as ThreadsChildResult;
 }
 
@@ -123,11 +131,13 @@ function torchRate(workload: ThreadsWorkload, threads: number): Rate {
     OPENBLAS_NUM_THREADS: String(threads),
     OMP_NUM_THREADS: String(threads),
   };
-  return run(
-    PYTHON,
-    [TORCH_SCRIPT, JSON.stringify(request)],
-    `PyTorch ${workload} on ${threads} thread(s)`,
-    env,
+  return lastJsonLine(
+    run(
+      PYTHON,
+      [TORCH_SCRIPT, JSON.stringify(request)],
+      `PyTorch ${workload} on ${threads} thread(s)`,
+      env,
+    ),
   ) as Rate;
 }
 
@@ -190,6 +200,7 @@ export const threads: Suite = {
   id: 'threads',
   title: 'Threads: one training run on 1 and 2 wasm threads, against PyTorch CPU',
   async run() {
+    const loadBefore = loadavg()[0]!;
     const torch = probeTorch();
     const hasTorch = 'version' in torch;
     if (!hasTorch) console.log(`threads: PyTorch columns skipped: ${torch.reason}`);
@@ -211,6 +222,9 @@ export const threads: Suite = {
       for (let round = 0; round < ROUNDS; round++) {
         for (const config of configs) {
           const rate = config.measure(workload);
+          console.log(
+            `threads: ${workload} ${config.key} round ${round + 1}: ${JSON.stringify(rate)}`,
+          );
           if (rate.variant !== undefined) variants.add(`${rate.variant} on ${rate.threads}`);
           if (rate.blas !== undefined) blas.add(rate.blas);
           rates[config.key]!.push(rate);
@@ -251,7 +265,11 @@ export const threads: Suite = {
     try {
       for (let round = 0; round < 2; round++) {
         for (const workers of [1, 2]) {
-          compare[workers]!.push(compareSeconds(workers, join(scratch, `w${workers}`)));
+          const seconds = compareSeconds(workers, join(scratch, `w${workers}`));
+          console.log(
+            `threads: compare --workers ${workers} round ${round + 1}: ${fmt(seconds)} s`,
+          );
+          compare[workers]!.push(seconds);
         }
       }
     } finally {
@@ -260,10 +278,14 @@ export const threads: Suite = {
     const serial = median(compare[1]!);
     const parallel = median(compare[2]!);
     const cores = availableParallelism();
+    const loadAfter = loadavg()[0]!;
 
     return [
-      `${cores} logical cores, shared with other engineers' builds and tests while this ran: the load`,
-      'varies within a run, so read the ratios (alternating rounds) rather than the absolute rates.',
+      `${cores} logical cores, shared with other engineers' builds and tests while this ran (1-minute load`,
+      `average ${fmt(loadBefore, 2)} at the start, ${fmt(loadAfter, 2)} at the end): the load varies within a run, so read the`,
+      'ratios (alternating rounds) rather than the absolute rates. A threaded kernel waits for every',
+      "thread's share, so when other processes hold the cores each such kernel waits for a descheduled",
+      'thread: multi-threaded rows (wasm and PyTorch alike) suffer most from a loaded machine.',
       `wasm = tfjs-backend-wasm 4.22.0 through @deltaclip/backend-wasm (${[...variants].join(', ')} thread(s)); PyTorch ${hasTorch ? `${torch.version} (Debian python3-torch, ${PYTHON}), torch.set_num_threads(n) and OPENBLAS_NUM_THREADS=n, BLAS: ${[...blas].join(', ')}` : `skipped: ${torch.reason}`}.`,
       '',
       `Training throughput: each cell the median of ${ROUNDS} rounds, each round one fresh process per`,
