@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scheduleRuns, scheduleText } from './scheduling.js';
+import { scheduleRuns, scheduleSummary, scheduleText } from './scheduling.js';
 
 describe('scheduleRuns', () => {
   it('gives k parallel runs on c cores max(1, floor(c / k)) threads each', () => {
@@ -27,6 +27,15 @@ describe('scheduleRuns', () => {
   it('refuses counts that are not integers, naming them', () => {
     expect(() => scheduleRuns(4, 0, 2)).toThrow('workers must be an integer >= 1 (got 0)');
     expect(() => scheduleRuns(4, 2, Number.NaN)).toThrow('cores must be a finite number (got NaN)');
+  });
+
+  it('summarizes the threads per run for doctor', () => {
+    expect(scheduleSummary(2)).toBe(
+      'compare/sweep threads on the wasm backend (max(1, floor(2 cores / runs at a time))): 1 run at a time: 2 threads each; 2: 1 each',
+    );
+    expect(scheduleSummary(1)).toBe(
+      'compare/sweep threads on the wasm backend (max(1, floor(1 core / runs at a time))): 1 run at a time: 1 thread each',
+    );
   });
 
   it('prints the plan', () => {

@@ -35,3 +35,20 @@ export function scheduleText(schedule: RunSchedule): string {
   const { parallel, threads, cores } = schedule;
   return `${parallel} at a time x ${threads} thread${threads === 1 ? '' : 's'} each, on ${cores} core${cores === 1 ? '' : 's'}`;
 }
+
+/**
+ * What doctor says about runs x threads on this machine: the threads a run gets when 1, 2, ...
+ * run at a time (up to one run per core), e.g. `1 run at a time: 2 threads each; 2: 1 each`.
+ */
+export function scheduleSummary(cores: number = availableParallelism()): string {
+  const parts: string[] = [];
+  for (let k = 1; k <= Math.min(cores, 4); k++) {
+    const { threads } = scheduleRuns(k, k, cores);
+    parts.push(
+      k === 1
+        ? `1 run at a time: ${threads} thread${threads === 1 ? '' : 's'} each`
+        : `${k}: ${threads} each`,
+    );
+  }
+  return `compare/sweep threads on the wasm backend (max(1, floor(${cores} core${cores === 1 ? '' : 's'} / runs at a time))): ${parts.join('; ')}`;
+}
