@@ -23,14 +23,18 @@ export const BACKENDS: readonly BackendAdapter[] = [
 /** The values of --backend. */
 export const BACKEND_CHOICES = ['auto', ...BACKENDS.map((b) => b.name)] as const;
 
-/** Makes the backend named by --backend active: one adapter, or `auto` over all of them. */
-export function selectBackend(choice: string): Promise<SelectedBackend> {
-  if (choice === 'auto') return useBackend('auto', { candidates: BACKENDS });
+/**
+ * Makes the backend named by --backend active: one adapter, or `auto` over all of them. `threads`
+ * is the run's share of the cores (scheduling.ts), for the backends that compute with threads.
+ */
+export function selectBackend(choice: string, threads?: number): Promise<SelectedBackend> {
+  const options = threads === undefined ? {} : { threads };
+  if (choice === 'auto') return useBackend('auto', { candidates: BACKENDS, ...options });
   const adapter = BACKENDS.find((b) => b.name === choice);
   if (adapter === undefined) {
     throw new UsageError(
       `backend must be one of ${BACKEND_CHOICES.map((c) => `'${c}'`).join(', ')} (got ${JSON.stringify(choice)})`,
     );
   }
-  return useBackend(adapter);
+  return useBackend(adapter, options);
 }

@@ -15,6 +15,7 @@ import { createProgress } from './progress.js';
 import { writeReport } from './report/files.js';
 import { headline } from './report/headline.js';
 import type { RunnerResult } from './runner.js';
+import { scheduleRuns, scheduleText } from './scheduling.js';
 import {
   aggregateSeeds,
   type SeedAggregate,
@@ -157,6 +158,8 @@ export async function runComparison(
   const progress = createProgress(process.stderr, { quiet: output.json });
   for (const note of request.notes ?? []) output.info(note);
   const placement = await placeRuns(request.values, planned.length);
+  // On the local pool the cores are shared out (runs x threads); queue workers schedule their own.
+  const schedule = scheduleRuns(planned.length, placement.workers);
   let text: string;
   try {
     const steps = Number(request.values['calibrate-steps'] ?? 0);
@@ -173,6 +176,7 @@ export async function runComparison(
     await placement.handle?.close();
     throw error;
   }
+  if (placement.handle === undefined) text += `\nSchedule: ${scheduleText(schedule)}.`;
   if (output.json) process.stderr.write(`${text}\n`);
   else output.info(text);
   const outcome = await runPlan(placement, {
@@ -227,6 +231,7 @@ export async function runComparison(
     workers,
     where: outcome.where,
     ...(outcome.sweepId ? { sweepId: outcome.sweepId } : {}),
+    ...(placement.handle === undefined ? { threads: schedule.threads } : {}),
     wallSeconds: Number(wallSeconds.toFixed(2)),
     optimizers: labels,
   };

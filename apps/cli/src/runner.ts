@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import type { RunOutcome, RunSpec } from '@deltaclip/train';
+import { scheduleRuns } from './scheduling.js';
 import type { WorkerMessage, WorkerRequest } from './worker.js';
 
 export type RunnerProgress = (
@@ -173,9 +174,10 @@ export async function runInWorkers(
     for (const child of children) child.kill('SIGTERM');
   };
   options.signal?.addEventListener('abort', abort);
+  const { threads } = scheduleRuns(specs.length, options.workers);
   const runOne = async (index: number) => {
     const { child, done } = runInChild(
-      { index, spec: specs[index]!, backend: options.backend },
+      { index, spec: specs[index]!, backend: options.backend, threads },
       options.onProgress ? { onProgress: options.onProgress } : {},
     );
     children.add(child);

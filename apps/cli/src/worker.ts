@@ -17,6 +17,8 @@ export interface WorkerRequest {
   readonly index: number;
   readonly spec: RunSpec;
   readonly backend: string;
+  /** Threads the run may compute with (its share of the cores, scheduling.ts); default 1. */
+  readonly threads?: number;
   /** Checkpoint folder of this run (resumed from when it holds a checkpoint). */
   readonly checkpointDir?: string;
   /** Also checkpoint every this many steps (besides epoch ends). */
@@ -56,7 +58,7 @@ async function handle(request: WorkerRequest): Promise<void> {
   const t0 = performance.now();
   tf.enableProdMode();
   injectedFault('worker');
-  const selected = await selectBackend(request.backend);
+  const selected = await selectBackend(request.backend, request.threads);
   let lastSent = 0;
   const progress: Callback = {
     onStepEnd(run) {

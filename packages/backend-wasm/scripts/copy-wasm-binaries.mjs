@@ -25,3 +25,9 @@ for (const name of WASM_BINARIES) {
   copyFileSync(join(dirname(manifest), 'dist', name), join(target, name));
 }
 console.log(`copied ${WASM_BINARIES.length} tfjs-backend-wasm ${version} binaries to dist/wasm`);
+// The Node pthread worker script is plain CommonJS (it runs emscripten's worker script), not a
+// TypeScript module, so tsc does not emit it.
+copyFileSync(
+  join(root, 'src', 'platform', 'pthread-worker.cjs'),
+  join(root, 'dist', 'platform', 'pthread-worker.cjs'),
+);

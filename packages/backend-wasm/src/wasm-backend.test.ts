@@ -6,10 +6,10 @@ import { wasmBackend } from './wasm-backend.js';
 
 // In order: the build is chosen once per process, by the first load.
 describe('the wasm adapter in Node', () => {
-  it('says what it would run before loading: SIMD on one thread', async () => {
+  it('says what it would run before loading: SIMD on one thread, and how to ask for more', async () => {
     expect(await wasmBackend.availability()).toEqual({
       available: true,
-      summary: 'SIMD, 1 thread (threads are not available in Node)',
+      summary: 'SIMD, 1 thread (threads: N runs the threaded SIMD build)',
       info: {
         variant: 'simd',
         simd: true,
@@ -19,10 +19,10 @@ describe('the wasm adapter in Node', () => {
     });
   });
 
-  it('refuses the threaded build in Node, saying why', async () => {
-    const error = await rejection(useBackend(wasmBackend, { wasmVariant: 'threaded-simd' }));
+  it('refuses more than one thread on a single-threaded build, saying why', async () => {
+    const error = await rejection(useBackend(wasmBackend, { wasmVariant: 'simd', threads: 2 }));
     expect(error.message).toBe(
-      "Backend 'wasm' is not available: the threaded SIMD build is not available: threads are not available in Node\nTo fix it:\n  - use wasmVariant: 'simd' or 'auto'",
+      "Backend 'wasm' is not available: the SIMD build runs one thread (asked for threads: 2)\nTo fix it:\n  - use wasmVariant: 'threaded-simd' or 'auto', or leave threads out",
     );
   });
 
@@ -72,5 +72,13 @@ describe('the wasm adapter in Node', () => {
       'the wasm backend already runs the SIMD build; its build is chosen once, when it starts',
     );
     expect((await useBackend(wasmBackend, { wasmVariant: 'simd' })).variant).toBe('simd');
+  });
+
+  it('refuses another thread count once started, and accepts the same one again', async () => {
+    const error = await rejection(useBackend(wasmBackend, { threads: 2 }));
+    expect(error.message).toBe(
+      "Backend 'wasm' is not available: the wasm backend already runs with threads: 1; its threads are chosen once, when it starts\nTo fix it:\n  - pass threads: 2 to the first useBackend(wasmBackend) of the process (or page)",
+    );
+    expect((await useBackend(wasmBackend, { threads: 1 })).threads).toBe(1);
   });
 });

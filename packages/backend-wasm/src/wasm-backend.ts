@@ -19,8 +19,11 @@ type TfjsWasm = typeof import('@tensorflow/tfjs-backend-wasm');
 type Build = Exclude<WasmVariant, 'auto'>;
 
 let tfjsWasm: TfjsWasm | undefined;
-/** The build and threads the running wasm backend started with, once it has. */
+/** The build the running wasm backend started with, and the threads the first load asked for. */
 let started: { build: Build; requestedThreads?: number } | undefined;
+
+/** XNNPACK's pool in tfjs-backend-wasm is capped at the 8 web workers its threaded build creates. */
+const MAX_THREADS = 8;
 
 async function importTfjsWasm(): Promise<TfjsWasm | Availability> {
   if (typeof WebAssembly !== 'object') {
@@ -44,8 +47,13 @@ async function importTfjsWasm(): Promise<TfjsWasm | Availability> {
   }
 }
 
-/** What the platform supports: SIMD, and threads (SharedArrayBuffer + cross-origin isolation). */
-async function platformBuild(): Promise<{ simd: boolean; threads: boolean }> {
+interface Support {
+  readonly simd: boolean;
+  readonly threads: boolean;
+}
+
+/** tfjs-backend-wasm's own feature flags: what it picks (or picked) by itself. */
+async function tfjsFlags(): Promise<Support> {
   const [simd, threads] = await Promise.all([
     tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
     tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
@@ -53,8 +61,23 @@ async function platformBuild(): Promise<{ simd: boolean; threads: boolean }> {
   return { simd: simd === true, threads: threads === true };
 }
 
-function buildOf(support: { simd: boolean; threads: boolean }): Build {
+/** What this platform can run: tfjs's flags, plus the threaded build in Node (see platform/node.ts). */
+async function platformSupport(loaded: TfjsWasm): Promise<Support> {
+  const flags = await tfjsFlags();
+  return {
+    simd: flags.simd,
+    threads: flags.simd && wasmPlatform.threadsSupported(flags.threads, loaded.version_wasm),
+  };
+}
+
+function buildOf(support: Support): Build {
   return support.simd ? (support.threads ? 'threaded-simd' : 'simd') : 'plain';
+}
+
+/** `auto`: the best build for the threads asked for (Node starts its pthreads only for > 1). */
+function autoBuild(support: Support, threads: number | undefined): Build {
+  if (!support.simd) return 'plain';
+  return support.threads && wasmPlatform.prefersThreads(threads) ? 'threaded-simd' : 'simd';
 }
 
 const BUILD_NAMES: Record<Build, string> = {
@@ -70,26 +93,55 @@ function wasmBackendStarted(): boolean {
 }
 
 /** Sets tfjs-backend-wasm's feature flags so that it picks `wanted`, or explains why it cannot. */
-async function chooseBuild(wanted: WasmVariant): Promise<Build> {
-  const support = await platformBuild();
-  if (wanted === 'auto') return buildOf(support);
-  if (wanted !== 'plain' && !support.simd) {
+async function chooseBuild(
+  loaded: TfjsWasm,
+  wanted: WasmVariant,
+  threads: number | undefined,
+): Promise<Build> {
+  const support = await platformSupport(loaded);
+  const build = wanted === 'auto' ? autoBuild(support, threads) : wanted;
+  if (build !== 'plain' && !support.simd) {
     throw new BackendUnavailableError(
       'wasm',
-      `the ${BUILD_NAMES[wanted]} build needs WebAssembly SIMD, which this runtime lacks`,
+      `the ${BUILD_NAMES[build]} build needs WebAssembly SIMD, which this runtime lacks`,
       ["use wasmVariant: 'plain' or 'auto'"],
     );
   }
-  if (wanted === 'threaded-simd' && !support.threads) {
+  if (build === 'threaded-simd' && !support.threads) {
     throw new BackendUnavailableError(
       'wasm',
-      `the threaded SIMD build is not available: ${wasmPlatform.threadsNote()}`,
+      `the threaded SIMD build is not available: ${wasmPlatform.threadsNote(loaded.version_wasm)}`,
       ["use wasmVariant: 'simd' or 'auto'"],
     );
   }
-  tf.env().set('WASM_HAS_SIMD_SUPPORT', wanted !== 'plain');
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', wanted === 'threaded-simd');
-  return wanted;
+  if (wanted !== 'auto' && build !== 'threaded-simd' && threads !== undefined && threads > 1) {
+    throw new BackendUnavailableError(
+      'wasm',
+      `the ${BUILD_NAMES[build]} build runs one thread (asked for threads: ${threads})`,
+      ["use wasmVariant: 'threaded-simd' or 'auto', or leave threads out"],
+    );
+  }
+  tf.env().set('WASM_HAS_SIMD_SUPPORT', build !== 'plain');
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', build === 'threaded-simd');
+  return build;
+}
+
+/**
+ * Makes tfjs start the wasm backend through the platform's threaded start (in Node: pthreads as
+ * worker_threads), by wrapping the backend factory tfjs-backend-wasm registered.
+ */
+function startThreadedWith(threads: number): void {
+  const engine = tf.engine();
+  const factory = engine.findBackendFactory('wasm');
+  const registered = (
+    engine as unknown as { registryFactory: Record<string, { priority: number }> }
+  ).registryFactory.wasm;
+  tf.removeBackend('wasm');
+  tf.registerBackend(
+    'wasm',
+    () => wasmPlatform.startThreaded(threads, factory),
+    registered?.priority ?? 2,
+  );
 }
 
 function versions(): Record<string, string> {
@@ -101,12 +153,15 @@ function versions(): Record<string, string> {
 
 function threadsSummary(build: Build, threads: number): string {
   const count = `${threads} thread${threads === 1 ? '' : 's'}`;
-  return build === 'threaded-simd' ? count : `${count} (${wasmPlatform.threadsNote()})`;
+  return build === 'threaded-simd'
+    ? count
+    : `${count} (${wasmPlatform.threadsNote(tfjsWasm?.version_wasm ?? 'not loaded')})`;
 }
 
 /**
  * tfjs-backend-wasm in Node and browsers, with the training kernels it lacks. Node runs the SIMD
- * build on one thread; browsers run threaded SIMD when the page is cross-origin isolated.
+ * build on one thread unless `threads` > 1 asks for the threaded SIMD build (its pthreads started
+ * as worker_threads); browsers run threaded SIMD when the page is cross-origin isolated.
  */
 export const wasmBackend: BackendAdapter = {
   specVersion: BACKEND_SPEC_VERSION,
@@ -118,11 +173,11 @@ export const wasmBackend: BackendAdapter = {
   async availability() {
     const loaded = await importTfjsWasm();
     if ('available' in loaded) return loaded;
-    const build = started?.build ?? buildOf(await platformBuild());
+    const build = started?.build ?? autoBuild(await platformSupport(loaded), undefined);
     const threads = started
       ? loaded.getThreadsCount()
       : build === 'threaded-simd'
-        ? defaultThreads()
+        ? wasmPlatform.defaultThreads()
         : 1;
     return {
       available: true,
@@ -143,9 +198,10 @@ export const wasmBackend: BackendAdapter = {
       'simd',
       'threaded-simd',
     ]);
-    if (options.threads !== undefined) requireInteger('threads', options.threads, 1);
+    const threads =
+      options.threads === undefined ? undefined : requireInteger('threads', options.threads, 1);
     if (started !== undefined || wasmBackendStarted()) {
-      started ??= { build: buildOf(await platformBuild()) };
+      started ??= { build: buildOf(await tfjsFlags()) };
       if (wanted !== 'auto' && wanted !== started.build) {
         throw new BackendUnavailableError(
           'wasm',
@@ -155,32 +211,37 @@ export const wasmBackend: BackendAdapter = {
           ],
         );
       }
+      const running = started.requestedThreads ?? runningThreads();
+      if (threads !== undefined && threads !== running) {
+        throw new BackendUnavailableError(
+          'wasm',
+          `the wasm backend already runs with threads: ${running}; its threads are chosen once, when it starts`,
+          [
+            `pass threads: ${threads} to the first useBackend(wasmBackend) of the process (or page)`,
+          ],
+        );
+      }
     } else {
-      const build = await chooseBuild(wanted);
-      if (options.threads !== undefined) loaded.setThreadsCount(options.threads);
+      const build = await chooseBuild(loaded, wanted, threads);
+      if (build === 'threaded-simd') {
+        const count = Math.min(threads ?? wasmPlatform.defaultThreads(), MAX_THREADS);
+        loaded.setThreadsCount(count);
+        startThreadedWith(count);
+      }
       setWasmPaths(loaded, options.wasmPaths);
-      started = {
-        build,
-        ...(options.threads !== undefined ? { requestedThreads: options.threads } : {}),
-      };
+      started = { build, ...(threads !== undefined ? { requestedThreads: threads } : {}) };
     }
     registerWasmKernels();
   },
 
   info(): BackendInfo {
     const build = started?.build ?? 'simd';
-    let threads = 1;
-    try {
-      threads = Math.max(1, tfjsWasm?.getThreadsCount() ?? 1);
-    } catch {
-      // Not started yet: tfjs-backend-wasm knows its thread count once initialized.
-    }
     return {
       name: 'wasm',
       tfBackend: 'wasm',
       package: '@deltaclip/backend-wasm',
       variant: build,
-      threads,
+      threads: runningThreads(),
       simd: build !== 'plain',
       devices: ['cpu'],
       versions: versions(),
@@ -188,14 +249,13 @@ export const wasmBackend: BackendAdapter = {
   },
 };
 
-/**
- * Threads the threaded build will use: tfjs-backend-wasm caps its XNNPACK pool at half the logical
- * cores (it assumes two hardware threads per core) and at 8 web workers.
- */
-function defaultThreads(requested?: number): number {
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  const cores = Math.max(1, Math.floor((nav?.hardwareConcurrency ?? 1) / 2));
-  return Math.max(1, Math.min(requested ?? cores, 8, cores));
+/** Threads of the running backend (1 before it starts: tfjs knows its count once initialized). */
+function runningThreads(): number {
+  try {
+    return Math.max(1, tfjsWasm?.getThreadsCount() ?? 1);
+  } catch {
+    return 1;
+  }
 }
 
 /**

@@ -39,7 +39,7 @@ export interface Unavailable {
 /** A backend that can run here, with what could be learnt without loading it. */
 export interface Available {
   readonly available: true;
-  /** One line for `doctor`, e.g. `SIMD, 1 thread (threads are not available in Node)`. */
+  /** One line for `doctor`, e.g. `SIMD, 1 thread (threads: N runs the threaded SIMD build)`. */
   readonly summary: string;
   readonly info?: Partial<BackendInfo>;
 }
@@ -49,8 +49,8 @@ export type Availability = Available | Unavailable;
 /** Options for loading a backend; each adapter reads the ones that concern it. */
 export interface BackendLoadOptions {
   /**
-   * wasm: threads for XNNPACK (threaded SIMD runs in cross-origin isolated browsers only; Node
-   * always runs one thread). Default: the number of logical cores.
+   * wasm: threads for XNNPACK. Node: more than 1 runs the threaded SIMD build; default 1.
+   * Browsers: threaded SIMD on cross-origin isolated pages; default half the logical cores.
    */
   readonly threads?: number;
   /**

@@ -2,6 +2,7 @@ import { formatDoctorReport, doctor as runDoctor } from '@deltaclip/backend';
 import { type CommandDef, parseCommand } from '../args.js';
 import { BACKENDS } from '../backends.js';
 import type { Output } from '../output.js';
+import { scheduleSummary } from '../scheduling.js';
 
 export const doctorCommand: CommandDef = {
   name: 'doctor',
@@ -15,5 +16,5 @@ export async function doctor(argv: readonly string[], output: Output): Promise<v
   parseCommand(doctorCommand, argv);
   const report = await runDoctor(BACKENDS);
   if (output.json) output.result(report);
-  else output.text(formatDoctorReport(report));
+  else output.text(`${formatDoctorReport(report)}\n${scheduleSummary()}`);
 }

@@ -9,6 +9,7 @@ import {
 } from '../out-dir.js';
 import type { Output } from '../output.js';
 import { createProgress } from '../progress.js';
+import { scheduleRuns, scheduleText } from '../scheduling.js';
 import { writeSweepReport } from '../sweep/aggregate.js';
 import { redactUrl } from '../sweep/connection.js';
 import { placeRuns, runPlan, waitOnQueue } from '../sweep/execute.js';
@@ -148,6 +149,9 @@ export async function sweep(argv: readonly string[], output: Output): Promise<vo
       calibration,
       placement.handle === undefined,
     );
+    if (placement.handle === undefined) {
+      text += `\nSchedule: ${scheduleText(scheduleRuns(runs.length, placement.workers))}.`;
+    }
     if (!dryRun) checkOutDir(out, { overwrite: values.overwrite === true });
   } catch (error) {
     await placement.handle?.close();

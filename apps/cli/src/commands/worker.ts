@@ -8,6 +8,7 @@ import { isUserError } from '../errors.js';
 import { integerAtLeast } from '../option-schemas.js';
 import type { Output } from '../output.js';
 import { RunFailedError, type RunProcess, startRunProcess } from '../runner.js';
+import { scheduleRuns, scheduleText } from '../scheduling.js';
 import { cancelKey, QUEUE_NAME, redactUrl, redisOptions } from '../sweep/connection.js';
 import {
   type JobData,
@@ -33,7 +34,8 @@ export const workerCommand: CommandDef = {
       type: 'integer',
       valueName: 'n',
       default: 1,
-      description: 'runs at a time on this machine (one core each)',
+      description:
+        'runs at a time on this machine (the cores are shared out: each run gets max(1, floor(cores / n)) threads)',
       schema: integerAtLeast(1),
     },
     {
@@ -96,6 +98,7 @@ export async function worker(argv: readonly string[], output: Output): Promise<v
   const connection = redisOptions(url);
   const backendFlag = String(values.backend);
   const concurrency = Number(values.concurrency);
+  const schedule = scheduleRuns(concurrency, concurrency);
   const stalledInterval = Number(values['stalled-interval']);
   const me = `${hostname()}:${process.pid}`;
   const log = (line: string) => process.stderr.write(`worker ${me}: ${line}\n`);
@@ -134,7 +137,7 @@ export async function worker(argv: readonly string[], output: Output): Promise<v
     const data: JobData = parsed.output;
     const problem = jobShapeProblem(data);
     if (problem !== null) {
-      log(`refused job ${job.id}: not a deltaclip sweep run (${problem})`);
+      refusals.set(job, `refused job ${job.id}: not a deltaclip sweep run (${problem})`);
       throw asUserError(`job ${job.id} is not a deltaclip sweep run (${problem})`);
     }
     if ((await client.exists(cancelKey(data.sweepId))) === 1) {
@@ -163,6 +166,7 @@ export async function worker(argv: readonly string[], output: Output): Promise<v
         index: data.index,
         spec,
         backend,
+        threads: schedule.threads,
         ...(typeof values['checkpoint-dir'] === 'string'
           ? { checkpointDir: join(values['checkpoint-dir'], data.sweepId, `run-${data.index}`) }
           : {}),
@@ -221,7 +225,7 @@ export async function worker(argv: readonly string[], output: Output): Promise<v
   });
   await queueWorker.waitUntilReady();
   log(
-    `waiting for jobs on ${redactUrl(url)} (concurrency ${concurrency}, stalled interval ${stalledInterval} ms)`,
+    `waiting for jobs on ${redactUrl(url)} (concurrency ${concurrency}: ${scheduleText(schedule)}; stalled interval ${stalledInterval} ms)`,
   );
   let interrupts = 0;
   const onSignal = () => {

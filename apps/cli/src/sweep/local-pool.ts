@@ -5,6 +5,7 @@ import {
   type RunProcess,
   startRunProcess,
 } from '../runner.js';
+import { scheduleRuns } from '../scheduling.js';
 import type { RunRecord } from './records.js';
 import type { SweepRun } from './spec.js';
 
@@ -34,6 +35,7 @@ export async function runLocalPool(
   };
   options.signal?.addEventListener('abort', abort);
   let next = 0;
+  const { threads } = scheduleRuns(runs.length, options.workers);
   const stopped = () => options.signal?.aborted === true || failure !== undefined;
   const lane = async () => {
     let proc: RunProcess | undefined;
@@ -69,7 +71,7 @@ export async function runLocalPool(
   ): Promise<RunRecord | null> => {
     try {
       const result = await proc.run(
-        { index: run.index, spec, backend: options.backend },
+        { index: run.index, spec, backend: options.backend, threads },
         options.onProgress ? { onProgress: options.onProgress } : {},
       );
       return { run, status: 'done', result, worker: 'local', attempts: 1 };
