@@ -12,6 +12,14 @@ export default defineConfig({
         },
       },
       {
+        // Searches behind the presets (src/state/presets.ts): print, assert nothing; run on demand.
+        test: {
+          name: 'experiment',
+          include: ['experiments/**/*.experiment.ts'],
+          setupFiles: ['./test/setup.ts'],
+        },
+      },
+      {
         // Real headless Chromium against the production build (see e2e/harness.mjs).
         test: {
           name: 'e2e',

@@ -2,21 +2,18 @@
  * The decision boundary (classification) or the learnt surface (regression) of a 2-D set, drawn
  * on a canvas from the model's outputs on a grid, with the data points on top.
  */
+import { CLASS_COLORS as PALETTE_CLASSES } from '@deltaclip/utils';
 import type { RaceSummary } from '../worker/protocol.js';
 
 export type Rgb = readonly [number, number, number];
 
-/** Class colours (the first two are TensorFlow Playground's orange and blue). */
-export const CLASS_COLORS: readonly Rgb[] = [
-  [245, 147, 34],
-  [8, 119, 189],
-  [46, 160, 67],
-  [190, 60, 160],
-  [120, 90, 40],
-  [220, 50, 50],
-  [90, 90, 90],
-  [0, 160, 160],
-];
+function rgbOf(hex: string): Rgb {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+/** The palette's class colours (@deltaclip/utils), as RGB for the pixel buffer. */
+export const CLASS_COLORS: readonly Rgb[] = PALETTE_CLASSES.map(rgbOf);
 
 const WHITE: Rgb = [255, 255, 255];
 
@@ -60,12 +57,14 @@ export function cellClass(
   return { label, confidence: Math.min(1, Math.max(0, confidence)) };
 }
 
-/** Diverging colour for a regression value t in [0, 1] (blue, white, orange). */
+/** The ends of the regression scale: low values in the first class colour, high in the second. */
+export const VALUE_LOW = CLASS_COLORS[0]!;
+export const VALUE_HIGH = CLASS_COLORS[1]!;
+
+/** Diverging colour for a regression value t in [0, 1] (VALUE_LOW, white, VALUE_HIGH). */
 export function valueColor(t: number): Rgb {
   const u = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0.5));
-  return u < 0.5
-    ? mix(CLASS_COLORS[1]!, WHITE, u * 2)
-    : mix(WHITE, CLASS_COLORS[0]!, (u - 0.5) * 2);
+  return u < 0.5 ? mix(VALUE_LOW, WHITE, u * 2) : mix(WHITE, VALUE_HIGH, (u - 0.5) * 2);
 }
 
 /** RGBA pixels of the grid (size x size, row-major from the top-left). */
@@ -93,7 +92,7 @@ export function heatmapPixels(
   return pixels;
 }
 
-function css(rgb: Rgb): string {
+export function css(rgb: Rgb): string {
   return `rgb(${Math.round(rgb[0])}, ${Math.round(rgb[1])}, ${Math.round(rgb[2])})`;
 }
 
