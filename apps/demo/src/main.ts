@@ -31,6 +31,11 @@ import type { CsvVerdict, FromWorker, ToWorker } from './worker/protocol.js';
 
 /** Views are redrawn at most this often. */
 const RENDER_MS = 200;
+/**
+ * The charts at most this often: redrawing six canvases is most of the page's work, and twice a
+ * second reads as live while leaving the main thread idle most of the time.
+ */
+const CHART_MS = 500;
 
 const store = new RunStore();
 let settings: Settings = DEFAULT_SETTINGS;
@@ -273,6 +278,8 @@ function buildOutputs(): void {
   // New canvases and panels are blank: whatever the store holds must be drawn into them.
   drawnHeatmaps = -1;
   drawnAnalyses = -1;
+  lastDescribed = Number.NEGATIVE_INFINITY;
+  lastCharted = Number.NEGATIVE_INFINITY;
   const cards = byId('cards');
   cards.replaceChildren();
   heatmapCanvases = {};
@@ -425,6 +432,10 @@ function paramText(id: OptimizerId): string {
 
 let drawnHeatmaps = -1;
 let drawnAnalyses = -1;
+let lastDescribed = Number.NEGATIVE_INFINITY;
+let lastCharted = Number.NEGATIVE_INFINITY;
+/** The charts' text alternatives are refreshed at most this often. */
+const DESCRIBE_MS = 1000;
 let renderPending = false;
 let lastRender = 0;
 function renderSoon(): void {
@@ -457,8 +468,13 @@ function render(): void {
   byId('run-summary').textContent = s
     ? `${s.description} ${s.trainSize} training and ${s.testSize} test samples; ${s.inputSize} input${s.inputSize === 1 ? '' : 's'}, ${s.task === 'classification' ? `${s.outputSize} classes` : 'regression'}; MLP ${[s.inputSize, ...Array.from({ length: settings.depth }, () => settings.width), s.outputSize].join('–')} (${s.parameterCount.toLocaleString('en')} parameters, same initial weights for every optimizer); ${s.loss} loss, batches of ${s.batchSize}${s.batchSize === s.trainSize ? ' (full batch)' : ''}.`
     : '';
-  charts?.update(store);
-  if (charts) {
+  if (charts && (!store.running || lastRender - lastCharted >= CHART_MS)) {
+    lastCharted = lastRender;
+    charts.update(store, store.running);
+  }
+  if (charts && lastRender - lastDescribed >= DESCRIBE_MS) {
+    // The text alternatives are read, not watched: once a second is enough.
+    lastDescribed = lastRender;
     charts.describe(store).forEach((text, i) => {
       const el = chartTexts[i];
       if (el && el.textContent !== text) el.textContent = text;
@@ -549,6 +565,8 @@ function renderAnalyses(): void {
 playButton.addEventListener('click', () => {
   wantPlay = !wantPlay;
   if (store.ready) post({ type: wantPlay ? 'play' : 'pause', runId });
+  // The label answers at once; the worker stops before its next step.
+  playButton.textContent = wantPlay ? 'Pause' : 'Play';
   renderSoon();
 });
 byId('step').addEventListener('click', () => {

@@ -15,6 +15,7 @@ import {
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { OPTIMIZER_LABELS, type OptimizerId, type Settings } from '../state/settings.js';
+import { logRange, logTick } from './log-axis.js';
 import type { RunStore, TelemetryColumns } from './run-store.js';
 import { decimateLine, decimateScatter, thin } from './thin.js';
 
@@ -30,25 +31,6 @@ export { REGIME_COLORS };
 
 const positive = (v: number | null | undefined): number | null =>
   v !== null && v !== undefined && v > 0 && Number.isFinite(v) ? v : null;
-
-/** A log-axis tick label: never "0" for a small positive value (1e-7 is 1e-7). */
-export function logTick(v: number): string {
-  if (!(v > 0) || !Number.isFinite(v)) return '';
-  const a = Math.abs(v);
-  if (a >= 1e4 || a < 1e-2) {
-    const exponent = Math.floor(Math.log10(a) + 1e-9);
-    const mantissa = Number((v / 10 ** exponent).toPrecision(2));
-    return mantissa === 1 ? `1e${exponent}` : `${mantissa}e${exponent}`;
-  }
-  return String(Number(v.toPrecision(2)));
-}
-
-/** The y range [lo, hi] of a log chart with a margin (a tenth of a decade each side). */
-function logRange(lo: number, hi: number): [number, number] {
-  if (!(lo > 0) || !(hi > 0) || !Number.isFinite(lo) || !Number.isFinite(hi)) return [0.1, 1];
-  if (hi <= lo) return [lo / 2, hi * 2];
-  return [lo / 10 ** 0.1, hi * 10 ** 0.1];
-}
 
 function baseOptions(title: string, yLabel: string): Omit<uPlot.Options, 'series' | 'width'> {
   return {
@@ -270,7 +252,8 @@ export class Charts {
             const t = telemetryOf(store, id);
             for (; stepsSeen < t.stepSize.length; stepsSeen++)
               stepRange.include(t.stepSize[stepsSeen]);
-            const keep = decimateScatter(t.stepSize, t.regime, 3, columns);
+            // One column per 2 px: points are 3 px wide, so finer columns would overlap anyway.
+            const keep = decimateScatter(t.stepSize, t.regime, 3, Math.ceil(columns / 2));
             const pick = (regime: number) =>
               keep.map((i) => (t.regime[i] === regime ? positive(t.stepSize[i]) : null));
             const data: (number | null)[][] = [
@@ -376,12 +359,26 @@ export class Charts {
     });
   }
 
-  update(store: RunStore): void {
+  /**
+   * Redraw every chart with the store's data. `spread`: one chart per animation frame, so that no
+   * frame paints six canvases at once (one long frame is what makes a page feel stuck).
+   */
+  update(store: RunStore, spread = false): void {
     // Every chart's data first, so that a shared range is complete before any chart draws.
     const data = this.charts.map((c) => c.data(store));
-    this.charts.forEach((c, i) => {
-      c.plot.setData(data[i]!);
-    });
+    const charts = this.charts;
+    if (!spread) {
+      charts.forEach((c, i) => c.plot.setData(data[i]!));
+      return;
+    }
+    let next = 0;
+    const drawOne = () => {
+      if (this.charts !== charts || next >= charts.length) return;
+      charts[next]!.plot.setData(data[next]!);
+      next++;
+      if (next < charts.length) requestAnimationFrame(drawOne);
+    };
+    drawOne();
   }
 
   /** The text alternative of every chart, in the order they were built. */

@@ -96,29 +96,48 @@ export function css(rgb: Rgb): string {
   return `rgb(${Math.round(rgb[0])}, ${Math.round(rgb[1])}, ${Math.round(rgb[2])})`;
 }
 
-/** Draw the heatmap and the points on `canvas` (its size in device pixels is kept square). */
-export function drawHeatmap(
-  canvas: HTMLCanvasElement,
-  summary: RaceSummary,
-  outputs: Float32Array | undefined,
-): void {
-  const ctx = canvas.getContext('2d');
-  const plane = summary.plane;
-  if (ctx === null || plane === null) return;
-  const size = canvas.width;
-  ctx.clearRect(0, 0, size, canvas.height);
-  if (outputs !== undefined) {
-    const n = summary.gridSize;
-    const grid = new OffscreenCanvas(n, n);
-    grid.getContext('2d')!.putImageData(new ImageData(heatmapPixels(summary, outputs), n, n), 0, 0);
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(grid, 0, 0, size, canvas.height);
+/** Per canvas: its 2-D context, the grid buffer and the points layer, built once per run. */
+const layers = new WeakMap<
+  HTMLCanvasElement,
+  {
+    summary: RaceSummary;
+    ctx: CanvasRenderingContext2D;
+    grid: OffscreenCanvas;
+    points: OffscreenCanvas;
   }
-  const toX = (x: number) => ((x - plane.x[0]) / (plane.x[1] - plane.x[0])) * size;
-  const toY = (y: number) => ((plane.y[1] - y) / (plane.y[1] - plane.y[0])) * canvas.height;
+>();
+
+function layersOf(canvas: HTMLCanvasElement, summary: RaceSummary) {
+  const known = layers.get(canvas);
+  if (known && known.summary === summary) return known;
+  const ctx = canvas.getContext('2d');
+  if (ctx === null) return null;
+  const n = summary.gridSize;
+  const entry = {
+    summary,
+    ctx,
+    grid: new OffscreenCanvas(n, n),
+    points: drawPoints(canvas.width, canvas.height, summary),
+  };
+  layers.set(canvas, entry);
+  return entry;
+}
+
+/**
+ * The data points (training filled, test as rings) on a transparent layer: they do not change
+ * during a run, so they are drawn once and only composited at each update (drawing hundreds of
+ * arcs several times a second was the heatmap's main cost).
+ */
+function drawPoints(width: number, height: number, summary: RaceSummary): OffscreenCanvas {
+  const layer = new OffscreenCanvas(width, height);
+  const ctx = layer.getContext('2d')!;
+  const plane = summary.plane;
+  if (plane === null || summary.points === null) return layer;
+  const toX = (x: number) => ((x - plane.x[0]) / (plane.x[1] - plane.x[0])) * width;
+  const toY = (y: number) => ((plane.y[1] - y) / (plane.y[1] - plane.y[0])) * height;
   const [lo, hi] = summary.targetRange ?? [0, 1];
   const dot = (points: { x: Float32Array; y: Float32Array }, hollow: boolean) => {
-    const r = Math.max(2, size / 110);
+    const r = Math.max(2, width / 110);
     for (let i = 0; i < points.y.length; i++) {
       const color =
         summary.task === 'classification'
@@ -139,8 +158,29 @@ export function drawHeatmap(
       }
     }
   };
-  if (summary.points) {
-    dot(summary.points.train, false);
-    if (summary.points.test) dot(summary.points.test, true);
+  dot(summary.points.train, false);
+  if (summary.points.test) dot(summary.points.test, true);
+  return layer;
+}
+
+/** Draw the heatmap and the points on `canvas` (its size in device pixels is kept square). */
+export function drawHeatmap(
+  canvas: HTMLCanvasElement,
+  summary: RaceSummary,
+  outputs: Float32Array | undefined,
+): void {
+  if (summary.plane === null) return;
+  const l = layersOf(canvas, summary);
+  if (l === null) return;
+  const { ctx } = l;
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  if (outputs !== undefined) {
+    const n = summary.gridSize;
+    l.grid
+      .getContext('2d')!
+      .putImageData(new ImageData(heatmapPixels(summary, outputs), n, n), 0, 0);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(l.grid, 0, 0, canvas.width, canvas.height);
   }
+  ctx.drawImage(l.points, 0, 0);
 }
