@@ -29,6 +29,15 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // Wall-clock smoothness targets: on demand (and in the benchmark), see the file.
+        test: {
+          name: 'perf',
+          include: ['e2e/**/*.perf.test.ts'],
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

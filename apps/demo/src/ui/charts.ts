@@ -368,7 +368,7 @@ export class Charts {
     const data = this.charts.map((c) => c.data(store));
     const charts = this.charts;
     if (!spread) {
-      charts.forEach((c, i) => c.plot.setData(data[i]!));
+      for (const [i, c] of charts.entries()) c.plot.setData(data[i]!);
       return;
     }
     let next = 0;
