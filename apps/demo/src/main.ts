@@ -472,7 +472,7 @@ function render(): void {
     lastCharted = lastRender;
     charts.update(store, store.running);
   }
-  if (charts && lastRender - lastDescribed >= DESCRIBE_MS) {
+  if (charts && (!store.running || lastRender - lastDescribed >= DESCRIBE_MS)) {
     // The text alternatives are read, not watched: once a second is enough.
     lastDescribed = lastRender;
     charts.describe(store).forEach((text, i) => {
