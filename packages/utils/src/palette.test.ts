@@ -154,8 +154,14 @@ describe('the colour system', () => {
     expect(dashes.map((d) => d.join(','))).not.toContain(TEST_CURVE_DASH.join(','));
   });
 
-  it('gives verdicts distinct colours and cycles class colours', () => {
-    expect(closest(VERDICT_COLORS).distance).toBeGreaterThanOrEqual(WITHIN);
+  it('gives verdicts distinct colours legible as text, and cycles class colours', () => {
+    // A verdict's colour always comes with its word: a lower floor, but text contrast on white.
+    expect(closest(VERDICT_COLORS).distance).toBeGreaterThanOrEqual(15);
+    for (const hex of Object.values(VERDICT_COLORS)) {
+      const [r, g, b] = hexToLinear(hex);
+      const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      expect({ hex, contrast: 1.05 / (luminance + 0.05) >= 4.5 }).toEqual({ hex, contrast: true });
+    }
     expect(classColor(CLASS_COLORS.length + 1)).toBe(CLASS_COLORS[1]);
     expect(classColor(-1)).toBe(CLASS_COLORS[CLASS_COLORS.length - 1]);
   });

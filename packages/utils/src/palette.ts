@@ -44,14 +44,15 @@ export const REFERENCE_LINE = {
 export const TEST_CURVE_DASH = [5, 5] as const;
 
 /**
- * Certificate verdicts (see @deltaclip/plstar's certify), for borders and badges next to the
- * verdict's word (vacuous's gold is too light for text on white).
+ * Certificate verdicts (see @deltaclip/plstar's certify). They colour the verdict's own word, so
+ * each is legible as text on white (contrast at least 4.5:1) and distinct under the simulated
+ * deficiencies, if less so than the groups that carry no word.
  */
 export const VERDICT_COLORS = {
-  informative: '#1a7f37',
-  vacuous: '#DDAA33',
-  fails: '#882255',
-  'not-covered': '#8a8a8a',
+  informative: '#137333',
+  vacuous: '#8a6d00',
+  fails: '#8b1a4a',
+  'not-covered': '#6b7280',
 } as const;
 
 /** The class colour for class index `k` (cycles past the end of CLASS_COLORS). */
