@@ -251,6 +251,19 @@ describe('the playground in Chromium', () => {
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
     await expect.poll(() => page.url()).toContain('dgclip.delta=0.05');
     expect(await delta.inputValue()).toBe('0.05');
+    // The spinner's buttons (the upper and lower half of the field's right edge) step the same way.
+    const spin = async (half: 'up' | 'down') => {
+      await delta.scrollIntoViewIfNeeded();
+      const box = (await delta.boundingBox())!;
+      const y = box.y + (half === 'up' ? 0.25 : 0.75) * box.height;
+      await page.mouse.move(box.x + box.width - 8, y);
+      await page.mouse.click(box.x + box.width - 8, y);
+    };
+    await spin('up');
+    await expect.poll(() => page.url()).toContain('dgclip.delta=0.1&');
+    await waitForSnapshot(page, (s) => s.ready && s.url.includes('dgclip.delta=0.1&'));
+    await spin('down');
+    await expect.poll(() => page.url()).toContain('dgclip.delta=0.05&');
     // A bad entry: the message sits next to its field and says the previous value was kept.
     await delta.fill('1.3');
     await delta.press('Tab');
