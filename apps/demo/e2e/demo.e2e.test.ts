@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { measureClaim, PRESETS, type Preset, presetHash } from '../src/state/presets.js';
 import { DEFAULT_SETTINGS, type Settings } from '../src/state/settings.js';
 import { encodeSettings } from '../src/state/url-state.js';
 import {
@@ -36,6 +37,16 @@ afterAll(async () => {
 });
 
 const hashOf = (over: Partial<Settings>) => encodeSettings({ ...DEFAULT_SETTINGS, ...over });
+const preset = (id: Preset['id']) => PRESETS.find((p) => p.id === id)!;
+
+type Hook = {
+  __deltaclip: {
+    regimes(id: string, count: number): string[];
+    level(id: string): string | null;
+    chartRanges(): [number, number][];
+    chartPoints(): number[];
+  };
+};
 
 /** Open the app at a state; collect page errors (a test fails on any). */
 async function open(
@@ -113,12 +124,9 @@ describe('the playground in Chromium', () => {
     await page.close();
   });
 
-  it('explains the certificate in the theory’s setting: it holds for δ-GClip, GClip has no rate', async () => {
-    // Full batch, NTK-parameterized wide layer, square loss, eta well below 1/beta.
-    const theory =
-      'v=1&data=bowl&test=0&batch=0&depth=1&width=128&param=ntk&opt=gclip,dgclip&gclip.eta=0.1&gclip.gamma=0.05&dgclip.eta=0.1&dgclip.gamma=0.05&dgclip.delta=0.2';
-    const { page, errors } = await open(theory);
-    const end = await race(page, 300);
+  it('explains the certificate in the theory’s setting: informative for δ-GClip, GClip has no rate', async () => {
+    const { page, errors } = await open(presetHash(preset('theory')).slice(1));
+    const end = await race(page, 200);
     const last = (id: string) => end.losses[id]!.at(-1)!.trainLoss;
     expect(last('dgclip')).toBeLessThan(last('gclip'));
     await expect
@@ -128,8 +136,12 @@ describe('the playground in Chromium', () => {
       /^δ-GClip: the convergence certificate holds at step \d+ — the loss decays at least like \(1 − ηδμ\)\^t with ηδμ = /,
     );
     expect(await page.locator('#analysis-dgclip .checks li.failed').count()).toBe(0);
+    // The preset's claim, in Chromium: by step 200 the level is informative.
     expect(await page.locator('#analysis-dgclip .level').textContent()).toMatch(
-      /^Certificate level: (informative|vacuous|fails) — /,
+      /^Certificate level: informative — /,
+    );
+    expect(await page.locator('#analysis-dgclip .basis').textContent()).toContain(
+      'of the tangent kernel on every training sample',
     );
     expect(await page.locator('#analysis-dgclip .advice').textContent()).toMatch(
       /^δ advisor: The δ floor bound on \d+ of \d+ steps/,
@@ -137,6 +149,150 @@ describe('the playground in Chromium', () => {
     expect(await page.locator('#analysis-gclip').getAttribute('class')).toBe('verdict failed');
     await page.locator('#analysis').screenshot({ path: join(ARTIFACTS, 'certificate-theory.png') });
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('offers the presets as links: “Where δ matters” shows what its text says', async () => {
+    const { page, errors } = await open(hashOf({}));
+    expect(await page.locator('#presets a').allTextContents()).toEqual([
+      'Start',
+      'Where δ matters',
+      'The theory’s setting',
+      'Real data',
+    ]);
+    expect(await page.locator('#preset-default').getAttribute('aria-current')).toBe('true');
+    await page.getByRole('link', { name: 'Where δ matters' }).click();
+    const p = preset('where-delta-matters');
+    await expect.poll(() => new URL(page.url()).hash).toBe(presetHash(p));
+    await waitForSnapshot(page, (s) => s.ready && s.step === 0 && s.url.includes('gamma=0.01'));
+    expect(await page.locator('#preset-where-delta-matters').getAttribute('aria-current')).toBe(
+      'true',
+    );
+    expect(await page.locator('#preset-text').textContent()).toBe(p.text);
+    const claim = p.claim as Extract<NonNullable<Preset['claim']>, { kind: 'floor-gap' }>;
+    const end = await race(page, claim.steps);
+    const dgclipRegimes = await page.evaluate(
+      (n) => (globalThis as unknown as Hook).__deltaclip.regimes('dgclip', n),
+      claim.flooredSteps,
+    );
+    const m = measureClaim(claim, { losses: end.losses, dgclipRegimes, level: null }) as {
+      flooredShare: number;
+      lossRatio: number;
+    };
+    // The text: "binds on every one of its first 300 steps"; "after 500 steps ... at least 5x lower".
+    expect(dgclipRegimes).toHaveLength(claim.flooredSteps);
+    expect(m.flooredShare).toBe(claim.flooredShare);
+    expect(m.lossRatio).toBeGreaterThanOrEqual(claim.lossRatio);
+    // Comparable charts: the two step-size charts share a y range, and so do the gradient norms.
+    const ranges = await page.evaluate(() =>
+      (globalThis as unknown as Hook).__deltaclip.chartRanges(),
+    );
+    expect(ranges[2]).toEqual(ranges[4]);
+    expect(ranges[3]).toEqual(ranges[5]);
+    // The floor eta*delta = 0.3 is inside the step-size range and named in the legend.
+    expect(ranges[4]![0]).toBeLessThanOrEqual(0.3);
+    expect(await page.locator('#card-dgclip').textContent()).toContain('floor ηδ = 0.3');
+    expect(await page.locator('#card-dgclip .chart-text').first().textContent()).toMatch(
+      /floored 100\.0%/,
+    );
+    await page.screenshot({
+      path: join(ARTIFACTS, 'preset-where-delta-matters.png'),
+      fullPage: true,
+    });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('“Real data” on cars: clips most steps, losses below a tenth of L₀ by step 100', async () => {
+    const p = preset('real-data');
+    const { page, errors } = await open(presetHash(p).slice(1));
+    const claim = p.claim as Extract<NonNullable<Preset['claim']>, { kind: 'fit' }>;
+    const end = await race(page, claim.clippedSteps);
+    const dgclipRegimes = await page.evaluate(
+      (n) => (globalThis as unknown as Hook).__deltaclip.regimes('dgclip', n),
+      claim.clippedSteps,
+    );
+    const m = measureClaim(claim, { losses: end.losses, dgclipRegimes, level: null }) as {
+      clippedShare: number;
+      lossFraction: number;
+    };
+    expect(m.clippedShare).toBeGreaterThanOrEqual(claim.clippedShare);
+    expect(m.lossFraction).toBeLessThan(claim.lossFraction);
+    expect(await page.locator('#run-summary').textContent()).toContain(
+      '314 training and 78 test samples',
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fixes the reported bugs: skip link, heatmaps after a data change, spinner steps, messages', async () => {
+    const start = hashOf({ seed: 3, width: 16 });
+    const { page, errors } = await open(start);
+    // The skip link moves focus to the race and keeps every setting (it used to reset them).
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('skip');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('outputs');
+    expect(new URL(page.url()).hash).toBe(`#${start}`);
+    expect(await page.getByLabel('Width').inputValue()).toBe('16');
+    // A new data set: its heatmaps are drawn at once, not left blank until the next step.
+    await page.getByLabel('Data set').selectOption('circle');
+    await waitForSnapshot(page, (s) => s.ready && s.step === 0 && s.url.includes('data=circle'));
+    await expect
+      .poll(async () => Math.min(...(await inkShare(page, 'canvas.heatmap'))))
+      .toBeGreaterThan(0.9);
+    // Arrow keys move δ along 1-2-5: 0.1 -> 0.2 -> 0.5 and back down to 0.05, never to 1.1.
+    const delta = page.getByLabel('δ-GClip δ (floor)');
+    await delta.focus();
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(() => page.url()).toContain('dgclip.delta=0.2');
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(() => page.url()).toContain('dgclip.delta=0.5');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.url()).toContain('dgclip.delta=0.05');
+    expect(await delta.inputValue()).toBe('0.05');
+    // The spinner's buttons (the upper and lower half of the field's right edge) step the same way.
+    const spin = async (half: 'up' | 'down') => {
+      await delta.scrollIntoViewIfNeeded();
+      const box = (await delta.boundingBox())!;
+      const y = box.y + (half === 'up' ? 0.25 : 0.75) * box.height;
+      await page.mouse.move(box.x + box.width - 8, y);
+      await page.mouse.click(box.x + box.width - 8, y);
+    };
+    await spin('up');
+    await expect.poll(() => page.url()).toContain('dgclip.delta=0.1&');
+    await waitForSnapshot(page, (s) => s.ready && s.url.includes('dgclip.delta=0.1&'));
+    await spin('down');
+    await expect.poll(() => page.url()).toContain('dgclip.delta=0.05&');
+    // A bad entry: the message sits next to its field and says the previous value was kept.
+    await delta.fill('1.3');
+    await delta.press('Tab');
+    const message = page.locator('#dgclip-delta-error');
+    await expect
+      .poll(() => message.textContent())
+      .toBe('dgclip.delta must be in [0, 1] (got 1.3); the previous value, 0.05, was kept.');
+    const [field, note] = [await delta.boundingBox(), await message.boundingBox()];
+    expect(Math.abs(note!.y - field!.y)).toBeLessThan(80);
+    expect(await delta.inputValue()).toBe('0.05');
+    expect(page.url()).toContain('dgclip.delta=0.05');
+    await delta.fill('0.3');
+    await delta.press('Tab');
+    await expect.poll(() => message.textContent()).toBe('');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('reports a bad link at the top of the page and next to its field, with the default kept', async () => {
+    const { page } = await open(`${hashOf({})}&dgclip.delta=2`.replace('dgclip.delta=0.1&', ''));
+    const top = page.locator('#settings-issues');
+    expect(await top.textContent()).toBe(
+      'Link setting dgclip.delta must be in [0, 1] (got 2); the default was used.',
+    );
+    expect((await top.boundingBox())!.y).toBeLessThan(300);
+    expect(await page.locator('#dgclip-delta-error').textContent()).toBe(
+      'Link setting dgclip.delta must be in [0, 1] (got 2); the default was used.',
+    );
+    expect(await page.getByLabel('δ-GClip δ (floor)').inputValue()).toBe('0.1');
     await page.close();
   });
 
@@ -228,6 +384,15 @@ describe('the playground in Chromium', () => {
     await page.keyboard.press('Space');
     await waitForSnapshot(page, (s) => !s.running);
     await expect.poll(() => page.locator('#play').textContent()).toBe('Play');
+    // The settings are one tab away in the sticky bar, not thousands of pixels below.
+    expect(await page.getByLabel('Width').isVisible()).toBe(false);
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const width = page.getByLabel('Width');
+    expect(await width.isVisible()).toBe(true);
+    expect((await width.boundingBox())!.y).toBeLessThan(844);
+    expect(await page.locator('header.top').evaluate((e) => getComputedStyle(e).position)).toBe(
+      'sticky',
+    );
     // Settings by keyboard: a new width restarts the race with it.
     await page.getByLabel('Width').fill('12');
     await page.getByLabel('Width').press('Tab');
@@ -236,6 +401,8 @@ describe('the playground in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
       390,
     );
+    await page.getByRole('tab', { name: 'Race' }).click();
+    expect(await page.locator('#chart-loss').isVisible()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'phone-390x844.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

@@ -119,3 +119,79 @@ export async function measureRace(options) {
     await server.close();
   }
 }
+
+/**
+ * Smoothness of a long race in an open page: Play for `seconds`, recording every long task of the
+ * main thread (PerformanceObserver 'longtask': tasks over 50 ms), the race steps per second in
+ * each 10-s window, and how long Pause takes to show (the button's label and the worker stopped)
+ * after the click. Everything is measured inside the page; the test polls only a cheap counter.
+ * @param {import('playwright-core').Page} page an opened, ready page
+ * @param {{ seconds: number }} options
+ * @returns {Promise<{ longTasks: number[], windows: number[], pauseMs: number, steps: number }>}
+ */
+export async function measureSmoothness(page, options) {
+  await page.evaluate(() => {
+    const g = /** @type {any} */ (globalThis);
+    g.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) g.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask' });
+  });
+  await page.getByRole('button', { name: 'Play' }).click();
+  const windows = [];
+  const read = () =>
+    page.evaluate(() => /** @type {any} */ (globalThis).__deltaclip.progress().step);
+  let last = await read();
+  let lastTime = Date.now();
+  const end = lastTime + options.seconds * 1000;
+  while (Date.now() < end) {
+    // One sample per 10-s window.
+    await page.waitForTimeout(Math.min(10_000, end - Date.now()));
+    const step = await read();
+    const now = Date.now();
+    if (now - lastTime >= 5000) windows.push(((step - last) * 1000) / (now - lastTime));
+    last = step;
+    lastTime = now;
+  }
+  const pauseMs = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const g = /** @type {any} */ (globalThis);
+        const button = /** @type {HTMLButtonElement} */ (document.getElementById('play'));
+        const t0 = performance.now();
+        button.click();
+        const check = () => {
+          if (button.textContent === 'Play' && !g.__deltaclip.progress().running)
+            resolve(performance.now() - t0);
+          else requestAnimationFrame(check);
+        };
+        requestAnimationFrame(check);
+      }),
+  );
+  const longTasks = await page.evaluate(() => /** @type {any} */ (globalThis).__longTasks);
+  return { longTasks, windows, pauseMs: /** @type {number} */ (pauseMs), steps: await read() };
+}
+
+/**
+ * Open `hash` in a fresh browser and measure the smoothness of a race of `seconds` (see
+ * measureSmoothness). Used by the benchmark (builds the app if dist/ is missing).
+ * @param {{ hash: string, seconds: number, viewport?: { width: number, height: number } }} options
+ */
+export async function measureSmoothRace(options) {
+  buildApp({ reuse: true });
+  const server = await serveStatic();
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await page.setViewportSize(options.viewport ?? { width: 1440, height: 900 });
+    await page.goto(`${server.url}#${options.hash}`);
+    const ready = await waitForSnapshot(page, (s) => s.ready && s.backend !== null);
+    return {
+      backend: ready.backend,
+      ...(await measureSmoothness(page, { seconds: options.seconds })),
+    };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}

@@ -3,6 +3,8 @@
  * happens in the worker; this thread only draws, so the page never freezes.
  */
 import './styles.css';
+import { REGIMES } from '@deltaclip/core';
+import { PRESETS, presetHash, presetOf } from './state/presets.js';
 import {
   type BackendSetting,
   DEFAULT_SETTINGS,
@@ -10,18 +12,29 @@ import {
   type OptimizerId,
   type Settings,
 } from './state/settings.js';
-import { decodeSettings, encodeSettings, sameSettings } from './state/url-state.js';
+import {
+  decodeSettings,
+  encodeSettings,
+  isSettingsHash,
+  type SettingProblem,
+  sameSettings,
+} from './state/url-state.js';
 import { Charts, OPTIMIZER_COLORS } from './ui/charts.js';
 import { byId, h } from './ui/dom.js';
 import { explainAnalysis, fmt } from './ui/explain.js';
 import { download, runLogDocument, toJson, weightsDocument } from './ui/export.js';
 import { SettingsForm } from './ui/form.js';
-import { drawHeatmap } from './ui/heatmap.js';
+import { classColor, css, drawHeatmap, VALUE_HIGH, VALUE_LOW } from './ui/heatmap.js';
 import { RunStore } from './ui/run-store.js';
 import type { CsvUpload, CsvVerdict, FromWorker, ToWorker } from './worker/protocol.js';
 
 /** Views are redrawn at most this often. */
 const RENDER_MS = 200;
+/**
+ * The charts at most this often: redrawing six canvases is most of the page's work, and twice a
+ * second reads as live while leaving the main thread idle most of the time.
+ */
+const CHART_MS = 500;
 
 const store = new RunStore();
 let settings: Settings = DEFAULT_SETTINGS;
@@ -35,6 +48,8 @@ let workerBackend: BackendSetting | null = null;
 let runId = 0;
 let wantPlay = false;
 let charts: Charts | null = null;
+let chartTexts: HTMLElement[] = [];
+let chartTables: { details: HTMLDetailsElement; body: HTMLElement; drawnStep: number }[] = [];
 let heatmapCanvases: Partial<Record<OptimizerId, HTMLCanvasElement>> = {};
 let statCells: Partial<Record<OptimizerId, HTMLElement>> = {};
 let csvRequest = 0;
@@ -94,27 +109,59 @@ function setUrl(): void {
   shareUrl.value = location.href;
 }
 
-function applySettings(next: Settings, issues: readonly string[] = []): void {
-  settingsIssues.textContent = issues.join(' ');
+/**
+ * Show `next` and start a run if it differs. Each problem goes next to its field; a link's problems
+ * are also listed at the top of the page, where the visitor who opened the link is looking.
+ */
+function applySettings(
+  next: Settings,
+  problems: readonly SettingProblem[] = [],
+  source: 'link' | 'form' = 'form',
+): void {
   const changed = !sameSettings(next, settings) || !store.ready;
   settings = next;
   form.show(settings, csv?.columns ?? null);
+  const rest = form.showProblems(problems);
+  settingsIssues.textContent = (source === 'link' ? problems : rest)
+    .map((p) => p.message)
+    .join(' ');
   setUrl();
+  showPreset();
   if (changed) startRun();
 }
 
 /** Settings from a link; a CSV link without its file falls back to the default data set. */
-function settingsFromHash(hash: string): { settings: Settings; issues: string[] } {
+function settingsFromHash(hash: string): { settings: Settings; problems: SettingProblem[] } {
   const decoded = decodeSettings(hash, DEFAULT_SETTINGS);
-  const issues = [...decoded.issues];
+  const problems = [...decoded.problems];
   let next = decoded.settings;
   if (next.dataset === 'csv' && csv === null) {
-    issues.push(
-      'This link trains on an uploaded CSV file, which links cannot carry: upload the file again (the default data set is shown meanwhile).',
-    );
+    problems.push({
+      key: 'data',
+      message:
+        'This link trains on an uploaded CSV file, which links cannot carry: upload the file again (the default data set is shown meanwhile).',
+    });
     next = { ...next, dataset: DEFAULT_SETTINGS.dataset };
   }
-  return { settings: next, issues };
+  return { settings: next, problems };
+}
+
+/** The preset links (each its URL state), the current one marked, and its two sentences. */
+const presetNav = byId('presets');
+const presetText = byId('preset-text');
+presetNav.replaceChildren(
+  ...PRESETS.map((p) =>
+    h('a', { href: presetHash(p), id: `preset-${p.id}`, class: 'preset' }, p.title),
+  ),
+);
+function showPreset(): void {
+  const current = presetOf(settings);
+  for (const p of PRESETS) {
+    const link = byId(`preset-${p.id}`);
+    if (p === current) link.setAttribute('aria-current', 'true');
+    else link.removeAttribute('aria-current');
+  }
+  presetText.textContent = current === null ? '' : current.text;
 }
 
 function checkCsv(upload: CsvUpload, target: string, s: Settings): Promise<CsvVerdict> {
@@ -126,7 +173,7 @@ function checkCsv(upload: CsvUpload, target: string, s: Settings): Promise<CsvVe
 }
 
 async function onFormChange(): Promise<void> {
-  const decoded = decodeSettings(form.read().toString(), settings);
+  const decoded = decodeSettings(form.read().toString(), settings, { source: 'form' });
   let next = decoded.settings;
   if (next.dataset === 'csv' && csv !== null) {
     const verdict = await checkCsv(csv.upload, next.csvTarget, next);
@@ -143,7 +190,7 @@ async function onFormChange(): Promise<void> {
       next = { ...next, csvTarget: '' };
     }
   }
-  applySettings(next, decoded.issues);
+  applySettings(next, decoded.problems, 'form');
 }
 
 /** Use a checked upload: the race switches to it (or restarts on it with other columns). */
@@ -270,6 +317,11 @@ function showRunError(message: string): void {
 /** (Re)build the per-run views: charts and one card per optimizer. */
 function buildOutputs(): void {
   charts?.destroy();
+  // New canvases and panels are blank: whatever the store holds must be drawn into them.
+  drawnHeatmaps = -1;
+  drawnAnalyses = -1;
+  lastDescribed = Number.NEGATIVE_INFINITY;
+  lastCharted = Number.NEGATIVE_INFINITY;
   const cards = byId('cards');
   cards.replaceChildren();
   heatmapCanvases = {};
@@ -301,6 +353,7 @@ function buildOutputs(): void {
           summary.task === 'classification'
             ? 'Decision regions (colour: predicted class, strength: confidence)'
             : `Learnt surface${summary.formula ? ` (target ${summary.formula})` : ''}`,
+          outputLegend(summary),
         ),
       );
     }
@@ -335,7 +388,81 @@ function buildOutputs(): void {
     settings,
     (summary?.testSize ?? 1) > 0,
   );
+  addChartTexts(charts);
   renderSoon();
+}
+
+/** The output's colour key: one swatch per class, or the regression scale with its end values. */
+function outputLegend(summary: NonNullable<typeof store.summary>): HTMLElement {
+  if (summary.task === 'classification') {
+    return h(
+      'span',
+      { class: 'output-legend' },
+      ...summary.classes.map((name, k) =>
+        h(
+          'span',
+          { class: 'swatch-item' },
+          h('span', { class: 'swatch', style: `background: ${css(classColor(k))}` }),
+          name,
+        ),
+      ),
+    );
+  }
+  const [lo, hi] = summary.targetRange ?? [0, 1];
+  return h(
+    'span',
+    { class: 'output-legend' },
+    fmt(lo),
+    h('span', {
+      class: 'scale',
+      style: `background: linear-gradient(to right, ${css(VALUE_LOW)}, #fff, ${css(VALUE_HIGH)})`,
+    }),
+    fmt(hi),
+  );
+}
+
+/** Under every chart: its text alternative (live) and a data table opened on demand. */
+function addChartTexts(chartsNow: Charts): void {
+  chartTexts = [];
+  chartTables = [];
+  chartsNow.hosts().forEach((host, index) => {
+    const figure = host.parentElement!;
+    for (const old of figure.querySelectorAll('.chart-text, .chart-data')) old.remove();
+    const text = h('figcaption', { class: 'chart-text', id: `chart-text-${index}` });
+    host.setAttribute('role', 'img');
+    host.setAttribute('aria-describedby', text.id);
+    const body = h('div', { class: 'table-wrap' });
+    const details = h('details', { class: 'chart-data' }, h('summary', {}, 'Data table'), body);
+    details.addEventListener('toggle', () => {
+      if (details.open) fillTable(index);
+    });
+    figure.append(text, details);
+    chartTexts.push(text);
+    chartTables.push({ details, body, drawnStep: -1 });
+  });
+}
+
+function fillTable(index: number): void {
+  const entry = chartTables[index];
+  if (!charts || !entry) return;
+  entry.drawnStep = store.step;
+  const { head, rows } = charts.table(store, index);
+  const shown = rows.slice(-200);
+  entry.body.replaceChildren(
+    h(
+      'table',
+      {},
+      h(
+        'caption',
+        {},
+        rows.length > shown.length
+          ? `The latest ${shown.length} of ${rows.length} rows`
+          : `${rows.length} rows`,
+      ),
+      h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, ...shown.map((r) => h('tr', {}, ...r.map((v) => h('td', {}, fmt(v)))))),
+    ),
+  );
 }
 
 function paramText(id: OptimizerId): string {
@@ -345,6 +472,12 @@ function paramText(id: OptimizerId): string {
   return ` η = ${p.eta}`;
 }
 
+let drawnHeatmaps = -1;
+let drawnAnalyses = -1;
+let lastDescribed = Number.NEGATIVE_INFINITY;
+let lastCharted = Number.NEGATIVE_INFINITY;
+/** The charts' text alternatives are refreshed at most this often. */
+const DESCRIBE_MS = 1000;
 let renderPending = false;
 let lastRender = 0;
 function renderSoon(): void {
@@ -354,8 +487,6 @@ function renderSoon(): void {
   setTimeout(() => requestAnimationFrame(render), wait);
 }
 
-let drawnHeatmaps = -1;
-let drawnAnalyses = -1;
 function render(): void {
   renderPending = false;
   lastRender = performance.now();
@@ -379,7 +510,22 @@ function render(): void {
   byId('run-summary').textContent = s
     ? `${s.description} ${s.trainSize} training and ${s.testSize} test samples; ${s.inputSize} input${s.inputSize === 1 ? '' : 's'}, ${s.task === 'classification' ? `${s.outputSize} classes` : 'regression'}; MLP ${[s.inputSize, ...Array.from({ length: settings.depth }, () => settings.width), s.outputSize].join('–')} (${s.parameterCount.toLocaleString('en')} parameters, same initial weights for every optimizer); ${s.loss} loss, batches of ${s.batchSize}${s.batchSize === s.trainSize ? ' (full batch)' : ''}.`
     : '';
-  charts?.update(store);
+  if (charts && (!store.running || lastRender - lastCharted >= CHART_MS)) {
+    lastCharted = lastRender;
+    charts.update(store, store.running);
+  }
+  if (charts && (!store.running || lastRender - lastDescribed >= DESCRIBE_MS)) {
+    // The text alternatives are read, not watched: once a second is enough.
+    lastDescribed = lastRender;
+    charts.describe(store).forEach((text, i) => {
+      const el = chartTexts[i];
+      if (el && el.textContent !== text) el.textContent = text;
+    });
+    chartTables.forEach((t, i) => {
+      // An open table follows the run, but not at every frame: it is for reading.
+      if (t.details.open && store.step - t.drawnStep >= 100) fillTable(i);
+    });
+  }
   for (const id of store.ids) {
     const cell = statCells[id];
     const e = store.latest(id);
@@ -461,6 +607,8 @@ function renderAnalyses(): void {
 playButton.addEventListener('click', () => {
   wantPlay = !wantPlay;
   if (store.ready) post({ type: wantPlay ? 'play' : 'pause', runId });
+  // The label answers at once; the worker stops before its next step.
+  playButton.textContent = wantPlay ? 'Pause' : 'Play';
   renderSoon();
 });
 byId('step').addEventListener('click', () => {
@@ -482,15 +630,37 @@ byId('share').addEventListener('click', async () => {
     status.textContent = 'Copy the selected link from the “Link to this run” field.';
   }
 });
+/** On a phone the race and the settings are two tabs of one sticky toolbar. */
+function showView(view: 'race' | 'settings'): void {
+  document.body.dataset.view = view;
+  byId('tab-race').setAttribute('aria-selected', String(view === 'race'));
+  byId('tab-settings').setAttribute('aria-selected', String(view === 'settings'));
+  window.scrollTo({ top: 0 });
+}
+byId('tab-race').addEventListener('click', () => showView('race'));
+byId('tab-settings').addEventListener('click', () => showView('settings'));
+showView('race');
 byId('export-weights').addEventListener('click', () => post({ type: 'weights', runId }));
 byId('export-log').addEventListener('click', () => post({ type: 'history', runId }));
 form.csvInput.addEventListener('change', () => void onCsvChosen());
 window.addEventListener('hashchange', () => {
+  // An in-page anchor (the skip link's #outputs) is not a new state: put the state back.
+  if (!isSettingsHash(location.hash)) {
+    setUrl();
+    return;
+  }
   const next = settingsFromHash(location.hash);
   if (!sameSettings(next.settings, settings)) {
     wantPlay = false;
-    applySettings(next.settings, next.issues);
+    applySettings(next.settings, next.problems, 'link');
   }
+});
+// The skip link moves focus to the race without touching the hash (which holds the settings).
+byId('skip').addEventListener('click', (event) => {
+  event.preventDefault();
+  const outputs = byId('outputs');
+  outputs.focus();
+  outputs.scrollIntoView();
 });
 
 /** For the end-to-end tests and the benchmark (read-only views of the page's state). */
@@ -498,10 +668,19 @@ window.addEventListener('hashchange', () => {
   snapshot: () => store.snapshot(location.href),
   chartsDrawn: () => charts?.drawn() ?? false,
   settings: () => settings,
+  /** The cheap view for long runs: no series copied. */
+  progress: () => ({ step: store.step, running: store.running, ready: store.ready }),
+  /** The regimes of the first `count` steps of one optimizer. */
+  regimes: (id: OptimizerId, count: number) =>
+    (store.telemetry[id]?.regime ?? []).slice(0, count).map((r) => REGIMES[r] ?? 'unknown'),
+  /** The certificate level of one optimizer's latest analysis. */
+  level: (id: OptimizerId) => store.analyses.find((a) => a.id === id)?.certificate.verdict ?? null,
+  chartRanges: () => charts?.yRanges() ?? [],
+  chartPoints: () => charts?.pointCounts() ?? [],
 };
 
-const initial = settingsFromHash(location.hash);
-applySettings(initial.settings, initial.issues);
+const initial = settingsFromHash(isSettingsHash(location.hash) ? location.hash : '');
+applySettings(initial.settings, initial.problems, 'link');
 
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
   // Offline once loaded: the service worker caches every file of the build (see vite.config.ts).

@@ -1,15 +1,18 @@
 /**
  * The one colour system of deltaclip's pictures (the demo playground and the CLI's report.html):
- * each colour means one thing. Optimizers and regimes use the Okabe–Ito palette (distinct under
- * the common colour-vision deficiencies); classes use Paul Tol's muted scheme, chosen so that no
- * class colour repeats an optimizer or regime colour; reference lines (gamma, gamma/delta,
- * eta*delta) are neutral and told apart by their dash pattern and label, never by hue.
+ * each colour means one thing. GClip and δ-GClip are Okabe–Ito's blue and orange (the pair most
+ * colour-blind viewers still tell apart); the other colours come from Okabe–Ito's and Paul Tol's
+ * colour-blind-safe schemes, picked by a search that maximized the smallest CIE Lab distance
+ * under simulated protanopia, deuteranopia and tritanopia within each group and between groups
+ * drawn in one picture (palette.test.ts checks the floors). No class colour repeats an optimizer
+ * or regime colour. Reference lines (gamma, gamma/delta, eta*delta) are neutral and told apart by
+ * their dash pattern and label, never by hue.
  */
 
 /** Line colour per optimizer family, keyed by the CLI's optimizer names. */
 export const OPTIMIZER_COLORS = {
-  sgd: '#666666',
-  adam: '#CC79A7',
+  sgd: '#222255',
+  adam: '#666633',
   gclip: '#0072B2',
   'delta-gclip': '#E69F00',
 } as const;
@@ -18,16 +21,16 @@ export type OptimizerFamily = keyof typeof OPTIMIZER_COLORS;
 
 /** The regime a δ-GClip/GClip step was in (h_t = eta, eta*gamma/||g||, or the floor eta*delta). */
 export const REGIME_COLORS = {
-  unclipped: '#009E73',
-  clipped: '#56B4E9',
-  floored: '#D55E00',
+  unclipped: '#6699CC',
+  clipped: '#AA3377',
+  floored: '#CC3311',
   skipped: '#000000',
 } as const;
 
 export type Regime = keyof typeof REGIME_COLORS;
 
 /** Class colours for points and decision regions, in class-index order (cycled past the end). */
-export const CLASS_COLORS = ['#332288', '#DDCC77', '#882255', '#44AA99', '#999933'] as const;
+export const CLASS_COLORS = ['#004488', '#EE6677', '#999933', '#663333', '#88CCEE'] as const;
 
 /** Neutral reference lines: one colour, told apart by dash pattern (uPlot/canvas dash arrays). */
 export const REFERENCE_LINE = {
@@ -40,12 +43,16 @@ export const REFERENCE_LINE = {
 /** Test curves are drawn in their optimizer's colour with this dash; say so in a legend. */
 export const TEST_CURVE_DASH = [5, 5] as const;
 
-/** Certificate verdicts (see @deltaclip/plstar's certify). */
+/**
+ * Certificate verdicts (see @deltaclip/plstar's certify). They colour the verdict's own word, so
+ * each is legible as text on white (contrast at least 4.5:1) and distinct under the simulated
+ * deficiencies, if less so than the groups that carry no word.
+ */
 export const VERDICT_COLORS = {
-  informative: '#1a7f37',
-  vacuous: '#9a6700',
-  fails: '#cf222e',
-  'not-covered': '#57606a',
+  informative: '#137333',
+  vacuous: '#8a6d00',
+  fails: '#8b1a4a',
+  'not-covered': '#6b7280',
 } as const;
 
 /** The class colour for class index `k` (cycles past the end of CLASS_COLORS). */

@@ -10,12 +10,15 @@ import {
   SURFACES,
   type Surface2dKind,
   surface2d,
+  teacherStudent,
 } from '@deltaclip/datasets';
 import {
   CLASSIFICATION_SETS,
   type DatasetName,
   type Settings,
   SURFACE_SETS,
+  TEACHER_HIDDEN,
+  TEACHER_INPUT_DIM,
 } from '../state/settings.js';
 import type { PreparedCsv } from './csv-upload.js';
 
@@ -132,6 +135,23 @@ export async function prepareData(settings: Settings, csv?: PreparedCsv): Promis
       classes: [],
       featureNames: all.metadata.featureNames,
       formula: SURFACES[name].formula,
+    });
+  }
+  if (name === 'teacher') {
+    const all = teacherStudent({
+      numSamples: settings.samples,
+      inputDim: TEACHER_INPUT_DIM,
+      hiddenWidths: TEACHER_HIDDEN,
+      noise: settings.noise,
+      seed,
+    }).dataset;
+    return finish(all.split({ test, seed }), {
+      name,
+      description: all.metadata.description,
+      task: 'regression',
+      classes: [],
+      featureNames: all.metadata.featureNames,
+      formula: null,
     });
   }
   if (name === 'cars' || name === 'penguins') {

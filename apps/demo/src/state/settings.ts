@@ -9,7 +9,21 @@ import { type Activation, ACTIVATIONS as MODEL_ACTIVATIONS } from '@deltaclip/mo
 export const CLASSIFICATION_SETS = CLASSIFICATION_2D_KINDS;
 export const SURFACE_SETS = SURFACE_2D_KINDS;
 export const BUNDLED_SETS = BUNDLED_DATASETS;
-export const DATASETS = [...CLASSIFICATION_SETS, ...SURFACE_SETS, ...BUNDLED_SETS, 'csv'] as const;
+/**
+ * The theory's data: a teacher-student regression (targets from a random ReLU network on Gaussian
+ * inputs in TEACHER_INPUT_DIM dimensions), where the tangent kernel is well conditioned.
+ */
+export const THEORY_SETS = ['teacher'] as const;
+/** Inputs of the teacher set: nearly orthogonal for a few dozen samples (the CLI's theory experiment). */
+export const TEACHER_INPUT_DIM = 64;
+export const TEACHER_HIDDEN = [32] as const;
+export const DATASETS = [
+  ...CLASSIFICATION_SETS,
+  ...SURFACE_SETS,
+  ...THEORY_SETS,
+  ...BUNDLED_SETS,
+  'csv',
+] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
 /** The activations of @deltaclip/models' MLP. */
@@ -101,14 +115,19 @@ export const DEFAULT_SETTINGS: Settings = {
 
 /** Whether a data set is a regression task (square loss only). */
 export function isRegression(dataset: DatasetName): boolean {
-  return (SURFACE_SETS as readonly string[]).includes(dataset) || dataset === 'cars';
+  return (
+    (SURFACE_SETS as readonly string[]).includes(dataset) ||
+    dataset === 'cars' ||
+    dataset === 'teacher'
+  );
 }
 
 /** Whether a data set is generated from the settings alone (so its URL reproduces it). */
 export function isSynthetic(dataset: DatasetName): boolean {
   return (
     (CLASSIFICATION_SETS as readonly string[]).includes(dataset) ||
-    (SURFACE_SETS as readonly string[]).includes(dataset)
+    (SURFACE_SETS as readonly string[]).includes(dataset) ||
+    dataset === 'teacher'
   );
 }
 

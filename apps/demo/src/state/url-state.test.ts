@@ -11,7 +11,7 @@ import {
   PARAMETERIZATIONS,
   type Settings,
 } from './settings.js';
-import { decodeSettings, encodeSettings, sameSettings } from './url-state.js';
+import { decodeSettings, encodeSettings, isSettingsHash, sameSettings } from './url-state.js';
 
 /** A seeded generator (utils' sfc32, the project's one PRNG), so the random settings are the same on every run. */
 function rng(seed: number): () => number {
@@ -61,9 +61,9 @@ function carried(s: Settings): Settings {
 describe('URL state', () => {
   it('round-trips the defaults, and an empty hash is the defaults', () => {
     const hash = encodeSettings(DEFAULT_SETTINGS);
-    expect(decodeSettings(hash)).toEqual({ settings: DEFAULT_SETTINGS, issues: [] });
+    expect(decodeSettings(hash)).toEqual({ settings: DEFAULT_SETTINGS, issues: [], problems: [] });
     expect(decodeSettings(`#${hash}`).settings).toEqual(DEFAULT_SETTINGS);
-    expect(decodeSettings('')).toEqual({ settings: DEFAULT_SETTINGS, issues: [] });
+    expect(decodeSettings('')).toEqual({ settings: DEFAULT_SETTINGS, issues: [], problems: [] });
   });
 
   it('writes a readable hash with every setting', () => {
@@ -102,7 +102,7 @@ describe('URL state', () => {
       'data=moons&width=0&dgclip.delta=2&gclip.gamma=-1&seed=1.5&n=&opt=sgd,lbfgs&batch=abc',
     );
     expect(issues).toEqual([
-      `Link setting data must be one of 'circle', 'xor', 'spiral', 'gaussians', 'plane', 'bowl', 'saddle', 'sine', 'ripple', 'cars', 'penguins', 'csv' (got "moons"); the default was used.`,
+      `Link setting data must be one of 'circle', 'xor', 'spiral', 'gaussians', 'plane', 'bowl', 'saddle', 'sine', 'ripple', 'teacher', 'cars', 'penguins', 'csv' (got "moons"); the default was used.`,
       'Link setting n must be a number (got ""); the default was used.',
       'Link setting width must be an integer >= 1 (got 0); the default was used.',
       'Link setting batch must be a number (got "abc"); the default was used.',
@@ -142,6 +142,37 @@ describe('URL state', () => {
     expect(decodeSettings('opt=').issues).toEqual([
       'Link setting opt must name at least one optimizer of sgd, adam, gclip, dgclip (got ""); the default was used.',
     ]);
+  });
+
+  it('from the form, says the previous value was kept, and names the field each message is about', () => {
+    const current: Settings = {
+      ...DEFAULT_SETTINGS,
+      params: { ...DEFAULT_SETTINGS.params, dgclip: { eta: 1, gamma: 0.25, delta: 0.3 } },
+    };
+    const decoded = decodeSettings('dgclip.delta=1.3&width=12', current, { source: 'form' });
+    expect(decoded.problems).toEqual([
+      {
+        key: 'dgclip.delta',
+        message: 'dgclip.delta must be in [0, 1] (got 1.3); the previous value, 0.3, was kept.',
+      },
+    ]);
+    expect(decoded.settings).toEqual({ ...current, width: 12 });
+    expect(decodeSettings('width=0').problems).toEqual([
+      {
+        key: 'width',
+        message: 'Link setting width must be an integer >= 1 (got 0); the default was used.',
+      },
+    ]);
+    expect(decodeSettings('v=2&colour=red').problems.map((p) => p.key)).toEqual([null, null]);
+  });
+
+  it('tells URL state from an in-page anchor (the skip link is not a new state)', () => {
+    expect(isSettingsHash('#outputs')).toBe(false);
+    expect(isSettingsHash('outputs')).toBe(false);
+    expect(isSettingsHash('')).toBe(true);
+    expect(isSettingsHash('#')).toBe(true);
+    expect(isSettingsHash(`#${encodeSettings(DEFAULT_SETTINGS)}`)).toBe(true);
+    expect(isSettingsHash('#data=xor')).toBe(true);
   });
 
   it('decodes on top of given settings (what the form does)', () => {

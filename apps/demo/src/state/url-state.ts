@@ -247,32 +247,54 @@ export function encodeSettings(settings: Settings): string {
   return parts.join('&');
 }
 
+/** One value that could not be used: the URL key it belongs to (null: the link as a whole). */
+export interface SettingProblem {
+  readonly key: string | null;
+  readonly message: string;
+}
+
 export interface DecodedSettings {
   readonly settings: Settings;
-  /** One sentence per value that could not be used (the default was kept), for the page. */
+  /** One sentence per value that could not be used, for the page (the messages of `problems`). */
   readonly issues: readonly string[];
+  /** The same sentences with the key each is about, so the page can show it next to its field. */
+  readonly problems: readonly SettingProblem[];
+}
+
+export interface DecodeOptions {
+  /**
+   * Where the values come from, which decides the words: `link` (a bad value falls back to
+   * `defaults`, which are the defaults: "the default was used") or `form` (`defaults` are the
+   * current settings: "the previous value ... was kept").
+   */
+  readonly source?: 'link' | 'form';
 }
 
 /**
- * Settings from a URL hash (with or without `#`). Missing keys take their defaults; a value out of
- * range, or an unknown key, is reported in `issues` and the default is kept for it.
+ * Settings from a URL hash (with or without `#`). Missing keys take their values from `defaults`;
+ * a value out of range, or an unknown key, is reported in `issues` and `problems`, and the value
+ * of `defaults` is kept for it.
  */
 export function decodeSettings(
   hash: string,
   defaults: Settings = DEFAULT_SETTINGS,
+  options: DecodeOptions = {},
 ): DecodedSettings {
+  const fromForm = options.source === 'form';
   const params = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
   const draft = draftOf(defaults);
-  const issues: string[] = [];
+  const problems: SettingProblem[] = [];
   const known = new Set(['v', ...FIELDS.map((f) => f.key)]);
   const version = params.get('v');
   if (version !== null && version !== String(URL_STATE_VERSION)) {
-    issues.push(
-      `This link uses URL state version ${version}; this page reads version ${URL_STATE_VERSION}, so some settings may differ.`,
-    );
+    problems.push({
+      key: null,
+      message: `This link uses URL state version ${version}; this page reads version ${URL_STATE_VERSION}, so some settings may differ.`,
+    });
   }
   for (const key of new Set(params.keys())) {
-    if (!known.has(key)) issues.push(`Unknown setting '${key}' in the link was ignored.`);
+    if (!known.has(key))
+      problems.push({ key: null, message: `Unknown setting '${key}' in the link was ignored.` });
   }
   for (const field of FIELDS) {
     const raw = params.get(field.key);
@@ -281,16 +303,31 @@ export function decodeSettings(
       field.read(draft, raw);
     } catch (error) {
       const message = error instanceof RangeError ? error.message : String(error);
-      issues.push(`Link setting ${message}; the default was used.`);
+      problems.push({
+        key: field.key,
+        message: fromForm
+          ? `${message}; the previous value, ${field.write(defaults) || '(none)'}, was kept.`
+          : `Link setting ${message}; the default was used.`,
+      });
     }
   }
   if (isRegression(draft.dataset) && draft.loss !== 'square') {
-    issues.push(
-      `The ${draft.dataset} set is a regression task: the square loss is used instead of ${draft.loss}.`,
-    );
+    problems.push({
+      key: 'loss',
+      message: `The ${draft.dataset} set is a regression task: the square loss is used instead of ${draft.loss}.`,
+    });
     draft.loss = 'square';
   }
-  return { settings: draft, issues };
+  return { settings: draft, issues: problems.map((p) => p.message), problems };
+}
+
+/**
+ * Whether a location hash holds URL state (empty, or `key=value` pairs) rather than an in-page
+ * anchor such as the skip link's `#outputs`, which must not be read as settings.
+ */
+export function isSettingsHash(hash: string): boolean {
+  const body = hash.startsWith('#') ? hash.slice(1) : hash;
+  return body === '' || body.includes('=');
 }
 
 /** Two settings are the same run. */

@@ -23,6 +23,7 @@ import {
   certify,
   createPlStarMonitor,
   type DeltaAdvice,
+  type MuSource,
   type PlStarMonitor,
   topHessianEigenvalue,
 } from '@deltaclip/plstar';
@@ -75,8 +76,13 @@ export interface Analysis {
   readonly eta: number;
   readonly gamma: number;
   readonly delta: number;
-  /** mu used: the smallest mu_t measured (0 if none). */
+  /**
+   * mu used: the smallest kernel-implied 2c lambda_min(K) where the kernel on every sample was
+   * measured, else the smallest mu_t (0 if none).
+   */
   readonly mu: number;
+  /** Where mu comes from (plstar's MuSource): `kernel-full` or `trajectory`. */
+  readonly muSource: MuSource | null;
   /** beta used: the largest measured. */
   readonly beta: number;
   readonly certificate: Certificate;
@@ -90,6 +96,12 @@ interface Racer {
   readonly optimizer: RacingOptimizer;
   /** mu_t, L and ||w_t - w_0|| at every evaluation (it keeps w_0). */
   readonly monitor: PlStarMonitor;
+  /**
+   * The tangent kernel on every training sample, observed with beta (clipping optimizers under a
+   * square loss on small data only): its 2c lambda_min(K) is a PL* constant, so the certificate's
+   * mu is `kernel-full` and can be informative, where the trajectory's own mu_t never is.
+   */
+  readonly kernelMonitor: PlStarMonitor | null;
   /** w_0 as read at the start, for the fairness check. */
   initialWeights: readonly NamedWeight[];
   readonly evals: EvalPoint[];
@@ -104,6 +116,11 @@ interface Racer {
 export const BETA_EVERY_EVALS = 10;
 /** Power-iteration rounds per beta measurement (warm-started from the previous vector). */
 export const BETA_ITERATIONS = 6;
+/**
+ * Largest kernel (training samples x outputs) measured for the certificate: one single-sample
+ * gradient per row at every beta measurement, and an O(rows^3) spectrum.
+ */
+export const KERNEL_MAX_ROWS = 64;
 /** Heatmap grid: cells per side. */
 export const GRID_SIZE = 48;
 
@@ -146,6 +163,7 @@ export class Race {
     this.grid = data.plane === null ? null : gridTensor(data.plane, GRID_SIZE);
     const hidden = Array.from({ length: settings.depth }, () => settings.width);
     const crossEntropy = isCrossEntropy(settings.loss, data.task);
+    const kernelAffordable = !crossEntropy && data.train.size * data.outputSize <= KERNEL_MAX_ROWS;
     this.racers = settings.optimizers.map((id) => {
       const model = createModel({
         kind: 'mlp',
@@ -174,6 +192,19 @@ export class Race {
           tangentKernelSamples: 0,
           hessianIterations: 0,
         }),
+        kernelMonitor:
+          kernelAffordable && isClipping(id)
+            ? createPlStarMonitor({
+                model,
+                x: this.full.x,
+                y: this.full.y,
+                lossFn: this.fullLoss(model),
+                squareLoss: MEAN,
+                every: 1,
+                tangentKernelSamples: 'all',
+                hessianIterations: 0,
+              })
+            : null,
         initialWeights: [],
         evals: [],
         steps: [],
@@ -281,7 +312,10 @@ export class Race {
         fullGradNorm: Math.sqrt(record.gradNormSquared),
         distance: record.distanceFromInit ?? 0,
       });
-      if (withBeta && isClipping(r.id)) await this.measureBeta(r);
+      if (withBeta && isClipping(r.id)) {
+        await this.measureBeta(r);
+        await r.kernelMonitor?.observe(this.step);
+      }
     }
   }
 
@@ -364,7 +398,11 @@ export class Race {
       const delta = effectiveDelta(r.id, p);
       // The monitor's series; beta comes from the separate, sparser power iteration.
       const inputs = r.monitor.certificateInputs();
-      const mu = inputs.mu ?? 0;
+      // A kernel on every sample gives a true PL* constant; else the trajectory's smallest mu_t.
+      const kernel = r.kernelMonitor?.certificateInputs() ?? null;
+      const fromKernel = kernel !== null && kernel.muSource === 'kernel-full' ? kernel : null;
+      const mu = (fromKernel ?? inputs).mu ?? 0;
+      const muSource = (fromKernel ?? inputs).muSource;
       const beta = Math.max(...r.betas.map((b) => b.beta));
       const certificate = certify({
         eta: p.eta,
@@ -377,8 +415,18 @@ export class Race {
         distances: inputs.distances,
         muTrajectory: inputs.muTrajectory,
         lossConvention: inputs.lossConvention,
-        ...(inputs.muSource === null ? {} : { muSource: inputs.muSource }),
-        muPoints: inputs.muPoints,
+        ...(muSource === null ? {} : { muSource }),
+        muPoints: (fromKernel ?? inputs).muPoints,
+        ...(fromKernel === null
+          ? {}
+          : {
+              ...(fromKernel.kernelSamples === null
+                ? {}
+                : { kernelSamples: fromKernel.kernelSamples }),
+              ...(fromKernel.totalSamples === null
+                ? {}
+                : { totalSamples: fromKernel.totalSamples }),
+            }),
         betaPoints: r.betas.length,
       });
       const advice = adviseDelta({ gamma: p.gamma, delta, steps: r.steps });
@@ -389,6 +437,7 @@ export class Race {
         gamma: p.gamma,
         delta,
         mu,
+        muSource,
         beta,
         certificate,
         advice,
@@ -420,6 +469,7 @@ export class Race {
       r.model.dispose();
       r.optimizer.dispose();
       r.monitor.dispose();
+      r.kernelMonitor?.dispose();
       if (r.hessianVector !== null) tf.dispose(r.hessianVector);
     }
     tf.dispose([this.full, ...(this.test === null ? [] : [this.test])]);

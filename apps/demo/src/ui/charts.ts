@@ -1,43 +1,46 @@
 /**
  * The live curves, drawn with uPlot: training and test loss (log scale), the PL* estimate mu_t,
- * and per optimizer the step size h_t coloured by regime and the gradient norm against gamma and
- * gamma/delta.
+ * and per optimizer the step size h_t coloured by regime (with the floor eta*delta) and the
+ * gradient norm against gamma and gamma/delta. Colours are @deltaclip/utils' palette; every
+ * series is decimated to the chart's pixel columns (thin.ts), so a redraw costs the same after
+ * ten minutes as after ten seconds. The step-size charts share one y range, and so do the
+ * gradient-norm charts, so that optimizers can be compared by eye.
  */
+import {
+  OPTIMIZER_COLORS as PALETTE,
+  REFERENCE_LINE,
+  REGIME_COLORS,
+  TEST_CURVE_DASH,
+} from '@deltaclip/utils';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { OPTIMIZER_LABELS, type OptimizerId, type Settings } from '../state/settings.js';
-import type { RunStore } from './run-store.js';
-import { MAX_POINTS, thin } from './thin.js';
+import { logRange, logTick } from './log-axis.js';
+import type { RunStore, TelemetryColumns } from './run-store.js';
+import { decimateLine, decimateScatter, thin } from './thin.js';
 
+/** The palette's colour for each racing optimizer (the palette is keyed by the CLI's names). */
 export const OPTIMIZER_COLORS: Readonly<Record<OptimizerId, string>> = {
-  sgd: '#666666',
-  adam: '#CC79A7',
-  gclip: '#0072B2',
-  dgclip: '#E69F00',
+  sgd: PALETTE.sgd,
+  adam: PALETTE.adam,
+  gclip: PALETTE.gclip,
+  dgclip: PALETTE['delta-gclip'],
 };
 
-/** Okabe–Ito colours for the three regimes. */
-export const REGIME_COLORS = {
-  unclipped: '#009E73',
-  clipped: '#56B4E9',
-  floored: '#D55E00',
-} as const;
+export { REGIME_COLORS };
 
 const positive = (v: number | null | undefined): number | null =>
   v !== null && v !== undefined && v > 0 && Number.isFinite(v) ? v : null;
 
-function baseOptions(
-  title: string,
-  width: number,
-  yLabel: string,
-  log: boolean,
-): Omit<uPlot.Options, 'series'> {
+function baseOptions(title: string, yLabel: string): Omit<uPlot.Options, 'series' | 'width'> {
   return {
     title,
-    width,
     height: 220,
-    scales: { x: { time: false }, y: log ? { distr: 3 } : { auto: true } },
-    axes: [{ label: 'step' }, { label: yLabel, size: 60 }],
+    scales: { x: { time: false }, y: { distr: 3 } },
+    axes: [
+      { label: 'step' },
+      { label: yLabel, size: 64, values: (_u, splits) => splits.map(logTick) },
+    ],
     legend: { show: true },
     cursor: { drag: { x: true, y: false } },
   };
@@ -53,31 +56,52 @@ function pointsOnly(label: string, color: string): uPlot.Series {
   };
 }
 
-interface Chart {
-  readonly plot: uPlot;
-  readonly update: (store: RunStore) => void;
+function referenceLine(label: string, dash: readonly number[]): uPlot.Series {
+  return {
+    label,
+    stroke: REFERENCE_LINE.color,
+    width: 1.5,
+    dash: [...dash],
+    points: { show: false },
+  };
 }
 
-function chartIn(
-  host: HTMLElement,
-  options: Omit<uPlot.Options, 'width'> & { width?: number },
-  update: (store: RunStore) => uPlot.AlignedData,
-): Chart {
-  const empty = options.series.map(() => [] as number[]) as unknown as uPlot.AlignedData;
-  const plot = new uPlot(
-    { ...options, width: host.clientWidth || 320 } as uPlot.Options,
-    empty,
-    host,
-  );
-  return {
-    plot,
-    update: (store) => plot.setData(update(store)),
-  };
+interface Chart {
+  readonly plot: uPlot;
+  /** A one-paragraph text alternative of what the chart shows now. */
+  readonly describe: (store: RunStore) => string;
+  /** This chart's data now (also widening the shared ranges); `draw` shows it. */
+  readonly data: (store: RunStore) => uPlot.AlignedData;
+  /** Column names and rows of the chart's data (the data table), latest last. */
+  readonly table: (store: RunStore) => { head: string[]; rows: (number | null)[][] };
+}
+
+/** Shared y range of comparable charts: widened by each chart's data, read by all. */
+class SharedRange {
+  lo = Number.POSITIVE_INFINITY;
+  hi = Number.NEGATIVE_INFINITY;
+  include(v: number | null | undefined): void {
+    if (v === null || v === undefined || !(v > 0) || !Number.isFinite(v)) return;
+    if (v < this.lo) this.lo = v;
+    if (v > this.hi) this.hi = v;
+  }
+  range(): [number, number] {
+    return logRange(this.lo, this.hi);
+  }
+}
+
+const fmt = (x: number | null | undefined) =>
+  x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : String(Number(x.toPrecision(3)));
+
+function telemetryOf(store: RunStore, id: OptimizerId): TelemetryColumns {
+  return store.telemetry[id] ?? { step: [], gradNorm: [], stepSize: [], regime: [] };
 }
 
 export class Charts {
   private charts: Chart[] = [];
   private observer: ResizeObserver | null = null;
+  private readonly stepSizes = new SharedRange();
+  private readonly gradNorms = new SharedRange();
 
   /** Build the charts of a run into the shared panel and the per-optimizer cards. */
   constructor(
@@ -96,134 +120,293 @@ export class Charts {
       });
       if (hasTest) {
         lossSeries.push({
-          label: `${OPTIMIZER_LABELS[id]} test`,
+          label: `${OPTIMIZER_LABELS[id]} test (dashed)`,
           stroke: OPTIMIZER_COLORS[id],
           width: 1.5,
-          dash: [6, 4],
+          dash: [...TEST_CURVE_DASH],
         });
       }
     }
-    this.charts.push(
-      chartIn(
-        shared.loss,
-        { ...baseOptions('Loss (full batch, log scale)', 0, 'loss', true), series: lossSeries },
-        (store) => {
+    const evalRows = (store: RunStore, columns: number) => {
+      const first = store.evals[ids[0]!] ?? [];
+      return thin(first.length, 2 * columns);
+    };
+    this.add(
+      shared.loss,
+      { ...baseOptions('Loss (full batch, log scale)', 'loss'), series: lossSeries },
+      {
+        data: (store, columns) => {
+          const keep = evalRows(store, columns);
           const first = store.evals[ids[0]!] ?? [];
-          const data: (number | null)[][] = [first.map((e) => e.step)];
+          const data: (number | null)[][] = [keep.map((i) => first[i]!.step)];
           for (const id of ids) {
             const e = store.evals[id] ?? [];
-            data.push(e.map((p) => positive(p.trainLoss)));
-            if (hasTest) data.push(e.map((p) => positive(p.testLoss)));
+            data.push(keep.map((i) => positive(e[i]?.trainLoss)));
+            if (hasTest) data.push(keep.map((i) => positive(e[i]?.testLoss)));
           }
-          return data as uPlot.AlignedData;
+          return data;
         },
-      ),
+        describe: (store) =>
+          `Full-batch loss against step, log scale${hasTest ? '; solid lines training loss, dashed lines test loss' : ''}. ` +
+          ids
+            .map((id) => {
+              const e = store.evals[id] ?? [];
+              const last = e.at(-1);
+              return `${OPTIMIZER_LABELS[id]}: training loss ${fmt(e[0]?.trainLoss)} at step 0, ${fmt(last?.trainLoss)} at step ${last?.step ?? 0}${hasTest ? ` (test ${fmt(last?.testLoss)})` : ''}.`;
+            })
+            .join(' '),
+        table: (store) => {
+          const first = store.evals[ids[0]!] ?? [];
+          const head = ['step'];
+          for (const id of ids) {
+            head.push(`${OPTIMIZER_LABELS[id]} train`);
+            if (hasTest) head.push(`${OPTIMIZER_LABELS[id]} test`);
+          }
+          const rows = first.map((p, i) => {
+            const row: (number | null)[] = [p.step];
+            for (const id of ids) {
+              const e = store.evals[id]?.[i];
+              row.push(e?.trainLoss ?? null);
+              if (hasTest) row.push(e?.testLoss ?? null);
+            }
+            return row;
+          });
+          return { head, rows };
+        },
+      },
     );
-    this.charts.push(
-      chartIn(
-        shared.mu,
-        {
-          ...baseOptions('PL* estimate μ_t = ‖∇L‖² / 2L (full batch, log scale)', 0, 'μ_t', true),
-          series: [
-            { label: 'step' },
-            ...ids.map((id) => ({
-              label: OPTIMIZER_LABELS[id],
-              stroke: OPTIMIZER_COLORS[id],
-              width: 2,
-            })),
-          ],
-        },
-        (store) => {
+    this.add(
+      shared.mu,
+      {
+        ...baseOptions('PL* estimate μ_t = ‖∇L‖² / 2L (full batch, log scale)', 'μ_t'),
+        series: [
+          { label: 'step' },
+          ...ids.map((id) => ({
+            label: OPTIMIZER_LABELS[id],
+            stroke: OPTIMIZER_COLORS[id],
+            width: 2,
+          })),
+        ],
+      },
+      {
+        data: (store, columns) => {
+          const keep = evalRows(store, columns);
           const first = store.evals[ids[0]!] ?? [];
           return [
-            first.map((e) => e.step),
-            ...ids.map((id) => (store.evals[id] ?? []).map((p) => positive(p.mu))),
-          ] as uPlot.AlignedData;
+            keep.map((i) => first[i]!.step),
+            ...ids.map((id) => keep.map((i) => positive(store.evals[id]?.[i]?.mu))),
+          ];
         },
-      ),
+        describe: (store) =>
+          'PL* estimate μ_t against step, log scale. ' +
+          ids
+            .map((id) => {
+              const mus = (store.evals[id] ?? [])
+                .map((e) => e.mu)
+                .filter((m): m is number => m !== null);
+              return `${OPTIMIZER_LABELS[id]}: latest ${fmt(mus.at(-1))}, smallest ${fmt(mus.length ? Math.min(...mus) : null)}.`;
+            })
+            .join(' '),
+        table: (store) => {
+          const first = store.evals[ids[0]!] ?? [];
+          return {
+            head: ['step', ...ids.map((id) => `${OPTIMIZER_LABELS[id]} μ_t`)],
+            rows: first.map((p, i) => [
+              p.step,
+              ...ids.map((id) => store.evals[id]?.[i]?.mu ?? null),
+            ]),
+          };
+        },
+      },
     );
+    const clippers = ids.filter((id) => id === 'gclip' || id === 'dgclip');
     for (const id of ids) {
       const card = cards[id];
       if (!card) continue;
       const p = settings.params[id];
-      this.charts.push(
-        chartIn(
-          card.stepSize,
-          {
-            ...baseOptions(
-              `${OPTIMIZER_LABELS[id]}: step size h_t by regime (log scale)`,
-              0,
-              'h_t',
-              true,
-            ),
-            series: [
-              { label: 'step' },
-              pointsOnly('unclipped', REGIME_COLORS.unclipped),
-              pointsOnly('clipped', REGIME_COLORS.clipped),
-              pointsOnly('floored', REGIME_COLORS.floored),
-            ],
-          },
-          (store) => {
-            const t = store.telemetry[id]!;
-            const keep = thin(t.step.length, MAX_POINTS);
+      const floor = id === 'dgclip' && p.delta > 0 ? p.eta * p.delta : null;
+      // Comparable charts share a range: the clipping optimizers' step sizes lie in [eta*delta, eta].
+      const stepRange = (clippers as OptimizerId[]).includes(id)
+        ? this.stepSizes
+        : new SharedRange();
+      let stepsSeen = 0;
+      stepRange.include(p.eta);
+      if (floor !== null) stepRange.include(floor);
+      const stepSeries: uPlot.Series[] = [
+        { label: 'step' },
+        pointsOnly('unclipped', REGIME_COLORS.unclipped),
+        pointsOnly('clipped', REGIME_COLORS.clipped),
+        pointsOnly('floored', REGIME_COLORS.floored),
+      ];
+      if (floor !== null)
+        stepSeries.push(referenceLine(`floor ηδ = ${fmt(floor)}`, REFERENCE_LINE.etaDelta));
+      this.add(
+        card.stepSize,
+        {
+          ...baseOptions(`${OPTIMIZER_LABELS[id]}: step size h_t by regime (log scale)`, 'h_t'),
+          scales: { x: { time: false }, y: { distr: 3, range: () => stepRange.range() } },
+          series: stepSeries,
+        },
+        {
+          data: (store, columns) => {
+            const t = telemetryOf(store, id);
+            for (; stepsSeen < t.stepSize.length; stepsSeen++)
+              stepRange.include(t.stepSize[stepsSeen]);
+            // One column per 2 px: points are 3 px wide, so finer columns would overlap anyway.
+            const keep = decimateScatter(t.stepSize, t.regime, 3, Math.ceil(columns / 2));
             const pick = (regime: number) =>
               keep.map((i) => (t.regime[i] === regime ? positive(t.stepSize[i]) : null));
-            return [keep.map((i) => t.step[i]!), pick(0), pick(1), pick(2)] as uPlot.AlignedData;
+            const data: (number | null)[][] = [
+              keep.map((i) => t.step[i]!),
+              pick(0),
+              pick(1),
+              pick(2),
+            ];
+            if (floor !== null) data.push(keep.map(() => floor));
+            return data;
           },
-        ),
+          describe: (store) => {
+            const t = store.regimeTally(id);
+            const total = t.unclipped + t.clipped + t.floored + t.skipped;
+            const share = (k: number) =>
+              total === 0 ? '0%' : `${((100 * k) / total).toFixed(1)}%`;
+            return `${OPTIMIZER_LABELS[id]}: step size h_t of each step, log scale, coloured by regime${floor === null ? '' : `, with the floor ηδ = ${fmt(floor)} as a dashed line`}. Of ${total} steps: unclipped ${share(t.unclipped)}, clipped ${share(t.clipped)}, floored ${share(t.floored)}.`;
+          },
+          table: (store) => {
+            const t = telemetryOf(store, id);
+            const keep = thin(t.step.length, 200);
+            return {
+              head: ['step', 'h_t', 'regime (0 unclipped, 1 clipped, 2 floored, 3 skipped)'],
+              rows: keep.map((i) => [t.step[i]!, t.stepSize[i]!, t.regime[i]!]),
+            };
+          },
+        },
       );
       const clipping = id === 'gclip' || id === 'dgclip';
-      const floor = id === 'dgclip' && p.delta > 0 ? p.gamma / p.delta : null;
+      const ceiling = id === 'dgclip' && p.delta > 0 ? p.gamma / p.delta : null;
+      const normRange = clipping ? this.gradNorms : new SharedRange();
+      let normsSeen = 0;
       const series: uPlot.Series[] = [
         { label: 'step' },
         { label: '‖g_t‖', stroke: OPTIMIZER_COLORS[id], width: 1 },
       ];
-      if (clipping)
-        series.push({
-          label: `γ = ${p.gamma}`,
-          stroke: REGIME_COLORS.clipped,
-          width: 2,
-          dash: [4, 4],
-        });
-      if (floor !== null)
-        series.push({
-          label: `γ/δ = ${Number(floor.toPrecision(4))}`,
-          stroke: REGIME_COLORS.floored,
-          width: 2,
-          dash: [4, 4],
-        });
-      this.charts.push(
-        chartIn(
-          card.gradNorm,
-          {
-            ...baseOptions(
-              `${OPTIMIZER_LABELS[id]}: mini-batch gradient norm (log scale)`,
-              0,
-              '‖g_t‖',
-              true,
-            ),
-            series,
-          },
-          (store) => {
-            const t = store.telemetry[id]!;
-            const keep = thin(t.step.length, MAX_POINTS);
+      if (clipping) {
+        normRange.include(p.gamma);
+        series.push(referenceLine(`γ = ${p.gamma}`, REFERENCE_LINE.gamma));
+      }
+      if (ceiling !== null) {
+        normRange.include(ceiling);
+        series.push(referenceLine(`γ/δ = ${fmt(ceiling)}`, REFERENCE_LINE.gammaOverDelta));
+      }
+      this.add(
+        card.gradNorm,
+        {
+          ...baseOptions(`${OPTIMIZER_LABELS[id]}: mini-batch gradient norm (log scale)`, '‖g_t‖'),
+          scales: { x: { time: false }, y: { distr: 3, range: () => normRange.range() } },
+          series,
+        },
+        {
+          data: (store, columns) => {
+            const t = telemetryOf(store, id);
+            for (; normsSeen < t.gradNorm.length; normsSeen++)
+              normRange.include(t.gradNorm[normsSeen]);
+            const keep = decimateLine(t.gradNorm, columns);
             const data: (number | null)[][] = [
               keep.map((i) => t.step[i]!),
               keep.map((i) => positive(t.gradNorm[i])),
             ];
             if (clipping) data.push(keep.map(() => p.gamma));
-            if (floor !== null) data.push(keep.map(() => floor));
-            return data as uPlot.AlignedData;
+            if (ceiling !== null) data.push(keep.map(() => ceiling));
+            return data;
           },
-        ),
+          describe: (store) => {
+            const t = telemetryOf(store, id);
+            const g = t.gradNorm.filter((v) => Number.isFinite(v));
+            return `${OPTIMIZER_LABELS[id]}: mini-batch gradient norm ‖g_t‖ of each step, log scale${clipping ? `, against γ = ${p.gamma}` : ''}${ceiling === null ? '' : ` and γ/δ = ${fmt(ceiling)} (dashed lines)`}. Latest ${fmt(g.at(-1))}${g.length ? `, range ${fmt(Math.min(...g.slice(-5000)))} to ${fmt(Math.max(...g.slice(-5000)))} over the last ${Math.min(g.length, 5000)} steps` : ''}.`;
+          },
+          table: (store) => {
+            const t = telemetryOf(store, id);
+            const keep = thin(t.step.length, 200);
+            return { head: ['step', '‖g_t‖'], rows: keep.map((i) => [t.step[i]!, t.gradNorm[i]!]) };
+          },
+        },
       );
     }
     this.observer = new ResizeObserver(() => this.resize());
     for (const c of this.charts) this.observer.observe(c.plot.root.parentElement!);
   }
 
-  update(store: RunStore): void {
-    for (const c of this.charts) c.update(store);
+  private add(
+    host: HTMLElement,
+    options: Omit<uPlot.Options, 'width'>,
+    parts: {
+      data: (store: RunStore, columns: number) => (number | null)[][];
+      describe: Chart['describe'];
+      table: Chart['table'];
+    },
+  ): void {
+    const empty = options.series.map(() => [] as number[]) as unknown as uPlot.AlignedData;
+    const plot = new uPlot(
+      { ...options, width: host.clientWidth || 320 } as uPlot.Options,
+      empty,
+      host,
+    );
+    this.charts.push({
+      plot,
+      describe: parts.describe,
+      table: parts.table,
+      data: (store) => parts.data(store, Math.max(50, Math.round(plot.width))) as uPlot.AlignedData,
+    });
+  }
+
+  /**
+   * Redraw every chart with the store's data. `spread`: one chart per animation frame, so that no
+   * frame paints six canvases at once (one long frame is what makes a page feel stuck).
+   */
+  update(store: RunStore, spread = false): void {
+    // Every chart's data first, so that a shared range is complete before any chart draws.
+    const data = this.charts.map((c) => c.data(store));
+    const charts = this.charts;
+    if (!spread) {
+      for (const [i, c] of charts.entries()) c.plot.setData(data[i]!);
+      return;
+    }
+    let next = 0;
+    const drawOne = () => {
+      if (this.charts !== charts || next >= charts.length) return;
+      charts[next]!.plot.setData(data[next]!);
+      next++;
+      if (next < charts.length) requestAnimationFrame(drawOne);
+    };
+    drawOne();
+  }
+
+  /** The text alternative of every chart, in the order they were built. */
+  describe(store: RunStore): string[] {
+    return this.charts.map((c) => c.describe(store));
+  }
+
+  /** The data table of chart `index`. */
+  table(store: RunStore, index: number): { head: string[]; rows: (number | null)[][] } {
+    return this.charts[index]!.table(store);
+  }
+
+  /** The plots' hosts, in order (for placing the text alternatives). */
+  hosts(): HTMLElement[] {
+    return this.charts.map((c) => c.plot.root.parentElement!);
+  }
+
+  /** The y range each chart shows now (the tests compare those of comparable charts). */
+  yRanges(): [number, number][] {
+    return this.charts.map((c) => [
+      c.plot.scales.y!.min ?? Number.NaN,
+      c.plot.scales.y!.max ?? Number.NaN,
+    ]);
+  }
+
+  /** Points each chart drew in its last update (for the tests: bounded however long the run). */
+  pointCounts(): number[] {
+    return this.charts.map((c) => c.plot.data[0]?.length ?? 0);
   }
 
   /** Whether every chart has drawn data (for the tests). */

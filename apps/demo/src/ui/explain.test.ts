@@ -4,7 +4,12 @@ import type { Analysis } from '../training/race.js';
 import { explainAnalysis, fmt } from './explain.js';
 
 /** An analysis of a synthetic run: L_t = L_0 * q^t, every step floored or clipped as given. */
-function analysis(id: 'gclip' | 'dgclip', delta: number, q: number): Analysis {
+function analysis(
+  id: 'gclip' | 'dgclip',
+  delta: number,
+  q: number,
+  muSource: 'trajectory' | 'kernel-full' = 'trajectory',
+): Analysis {
   const eta = 0.1;
   const gamma = 1;
   const mu = 0.5;
@@ -24,7 +29,10 @@ function analysis(id: 'gclip' | 'dgclip', delta: number, q: number): Analysis {
     beta,
     losses,
     steps,
-    distances: losses.map(() => 0.1),
+    distances: losses.map((_, t) => 0.2 * t),
+    muSource,
+    muPoints: 3,
+    ...(muSource === 'kernel-full' ? { kernelSamples: 40, totalSamples: 40 } : {}),
   });
   return {
     id,
@@ -33,6 +41,7 @@ function analysis(id: 'gclip' | 'dgclip', delta: number, q: number): Analysis {
     gamma,
     delta,
     mu,
+    muSource,
     beta,
     certificate,
     advice: adviseDelta({ gamma, delta, steps }),
@@ -59,6 +68,19 @@ describe('explainAnalysis', () => {
     expect(c.muSource).toBe('trajectory');
     expect(c.verdict).toBe('vacuous');
     expect(x.level).toBe(`Certificate level: vacuous — ${c.sentence}`);
+  });
+
+  it('with mu from the kernel on every sample, says so and the level can be informative', () => {
+    const a = analysis('dgclip', 0.2, 0.9, 'kernel-full');
+    const x = explainAnalysis(a, 100, 100);
+    expect(a.certificate.verdict).toBe('informative');
+    expect(x.level).toBe(`Certificate level: informative — ${a.certificate.sentence}`);
+    expect(x.basis).toContain(
+      'μ = 0.5 is the smallest 2c·λ_min(K) of the tangent kernel on every training sample (a PL* constant at each measured point)',
+    );
+    expect(explainAnalysis(analysis('dgclip', 0.2, 0.9), 100, 100).basis).toContain(
+      'μ = 0.5 is the smallest μ_t = ‖∇L‖²/2L seen (a trajectory estimate, not a bound on a whole ball)',
+    );
   });
 
   it('lists the failed conditions, and warns about mini-batches', () => {

@@ -68,7 +68,7 @@ export function explainAnalysis(a: Analysis, batchSize: number, trainSize: numbe
       ? ` The guarantee is for full-batch steps; this run uses batches of ${batchSize} of ${trainSize} samples, so its losses are noisier than the theory's (set batch size 0 for the full batch).`
       : '';
   const basis =
-    `Measured along this run: μ = ${fmt(a.mu)} is the smallest μ_t = ‖∇L‖²/2L seen (a trajectory estimate, not a bound on a whole ball), β = ${fmt(a.beta)} the largest top Hessian eigenvalue found by power iteration; η = ${fmt(a.eta)}, γ = ${fmt(a.gamma)}, δ = ${fmt(a.delta)}.` +
+    `Measured along this run: μ = ${fmt(a.mu)} ${a.muSource === 'kernel-full' ? 'is the smallest 2c·λ_min(K) of the tangent kernel on every training sample (a PL* constant at each measured point)' : 'is the smallest μ_t = ‖∇L‖²/2L seen (a trajectory estimate, not a bound on a whole ball)'}, β = ${fmt(a.beta)} the largest top Hessian eigenvalue found by power iteration; η = ${fmt(a.eta)}, γ = ${fmt(a.gamma)}, δ = ${fmt(a.delta)}.` +
     stochastic;
   const level =
     a.delta === 0

@@ -19,10 +19,12 @@ import {
   PARAMETERIZATIONS,
   type Settings,
   SURFACE_SETS,
+  THEORY_SETS,
 } from '../state/settings.js';
-import { encodeSettings } from '../state/url-state.js';
+import { encodeSettings, type SettingProblem } from '../state/url-state.js';
 import { DropColumns } from './csv-drop.js';
 import { h } from './dom.js';
+import { type LogStepRange, logStep } from './log-step.js';
 
 const DATASET_LABELS: Readonly<Record<DatasetName, string>> = {
   circle: 'Circle',
@@ -34,6 +36,7 @@ const DATASET_LABELS: Readonly<Record<DatasetName, string>> = {
   saddle: 'Saddle x1² − x2²',
   sine: 'Sine sin(πx1) cos(πx2)',
   ripple: 'Ripple sin(2π(x1² + x2²))',
+  teacher: 'Teacher network (64 inputs)',
   cars: 'Cars (miles per gallon)',
   penguins: 'Penguins (species)',
   csv: 'Uploaded CSV',
@@ -48,6 +51,42 @@ const ACTIVATION_LABELS: Readonly<Record<string, string>> = {
   softplus: 'softplus',
   linear: 'linear',
 };
+
+/** Arrow keys move these along 1-2-5 (see log-step.ts); the ranges are url-state.ts's. */
+const LOG_STEP_RANGES: Readonly<Record<'eta' | 'gamma' | 'delta', LogStepRange>> = {
+  eta: { min: 1e-6, max: 100, smallest: 1e-6 },
+  gamma: { min: 1e-6, max: 1e6, smallest: 1e-6 },
+  delta: { min: 0, max: 1, smallest: 1e-3 },
+};
+
+/**
+ * Up and down arrows step on the 1-2-5 grid. The spinner's clicks arrive as a plain `input` Event
+ * (typing sends an InputEvent) that moved the value by the browser's step; they are turned into
+ * the same grid step from the value before the click.
+ */
+function stepLogScale(input: HTMLInputElement, range: LogStepRange): void {
+  const read = (raw: string) => (raw.trim() === '' ? Number.NaN : Number(raw));
+  let previous = input.value;
+  const remember = () => {
+    previous = input.value;
+  };
+  input.addEventListener('focus', remember);
+  input.addEventListener('change', remember);
+  input.addEventListener('keydown', (event) => {
+    if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') return;
+    event.preventDefault();
+    input.value = String(logStep(read(input.value), event.key === 'ArrowUp' ? 1 : -1, range));
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  input.addEventListener('input', (event) => {
+    if (event instanceof InputEvent) return;
+    const before = read(previous);
+    const after = read(input.value);
+    if (Number.isNaN(after) || after === before) return;
+    input.value = String(logStep(before, after > before || Number.isNaN(before) ? 1 : -1, range));
+    previous = input.value;
+  });
+}
 
 const PARAM_LABELS = {
   eta: 'η (learning rate)',
@@ -85,13 +124,16 @@ function numberInput(
 
 function field(label: string, control: HTMLElement, help?: string): HTMLElement {
   const helpId = help ? `${control.id}-help` : undefined;
-  if (helpId) control.setAttribute('aria-describedby', helpId);
+  // Every field has a slot for its own message, so a bad entry is reported where it was typed.
+  const errorId = `${control.id}-error`;
+  control.setAttribute('aria-describedby', helpId ? `${helpId} ${errorId}` : errorId);
   return h(
     'div',
     { class: 'field' },
     h('label', { for: control.id }, label),
     control,
     help ? h('small', { id: helpId, class: 'help' }, help) : null,
+    h('small', { id: errorId, class: 'field-error error', role: 'alert' }),
   );
 }
 
@@ -120,6 +162,11 @@ export class SettingsForm {
         'optgroup',
         { label: '2-D regression' },
         ...SURFACE_SETS.map((d) => h('option', { value: d }, DATASET_LABELS[d])),
+      ),
+      h(
+        'optgroup',
+        { label: 'The theory’s setting' },
+        ...THEORY_SETS.map((d) => h('option', { value: d }, DATASET_LABELS[d])),
       ),
       h(
         'optgroup',
@@ -231,6 +278,7 @@ export class SettingsForm {
       'fieldset',
       { class: 'optimizers' },
       h('legend', {}, 'Optimizers to race'),
+      h('p', { id: 'optimizers-error', class: 'error', role: 'alert' }),
     );
     for (const id of OPTIMIZER_IDS) {
       const box = h('input', { id: `opt-${id}`, type: 'checkbox', value: id });
@@ -244,16 +292,15 @@ export class SettingsForm {
           box,
           h('label', { for: `opt-${id}`, id: `opt-${id}-label` }, `Race ${OPTIMIZER_LABELS[id]}`),
         ),
-        ...OPTIMIZER_PARAMS[id].map((p) =>
-          field(
-            `${OPTIMIZER_LABELS[id]} ${PARAM_LABELS[p]}`,
-            numberInput(
-              `${id}-${p}`,
-              `${id}.${p}`,
-              p === 'delta' ? { min: '0', max: '1' } : { min: '0' },
-            ),
-          ),
-        ),
+        ...OPTIMIZER_PARAMS[id].map((p) => {
+          const input = numberInput(
+            `${id}-${p}`,
+            `${id}.${p}`,
+            p === 'delta' ? { min: '0', max: '1' } : { min: '0' },
+          );
+          stepLogScale(input, LOG_STEP_RANGES[p]);
+          return field(`${OPTIMIZER_LABELS[id]} ${PARAM_LABELS[p]}`, input);
+        }),
       );
       optimizers.append(group);
     }
@@ -302,6 +349,36 @@ export class SettingsForm {
     this.loss.disabled = regression;
     (this.element.querySelector('#csv-target-field') as HTMLElement).hidden =
       settings.dataset !== 'csv';
+  }
+
+  /**
+   * Show each problem next to the control of its key (and clear the others); returns the
+   * problems that belong to no control (the link as a whole), for the page to show elsewhere.
+   */
+  showProblems(problems: readonly SettingProblem[]): SettingProblem[] {
+    const byKey = new Map<string, string[]>();
+    const rest: SettingProblem[] = [];
+    for (const p of problems) {
+      const control = p.key === null ? undefined : this.controlFor(p.key);
+      if (control === undefined) rest.push(p);
+      else byKey.set(control.id, [...(byKey.get(control.id) ?? []), p.message]);
+    }
+    for (const control of this.controls) {
+      const slot = this.element.querySelector<HTMLElement>(`#${control.id}-error`);
+      if (slot) slot.textContent = (byKey.get(control.id) ?? []).join(' ');
+    }
+    const opt = this.element.querySelector<HTMLElement>('#optimizers-error');
+    if (opt)
+      opt.textContent = problems
+        .filter((p) => p.key === 'opt')
+        .map((p) => p.message)
+        .join(' ');
+    return rest.filter((p) => p.key !== 'opt');
+  }
+
+  private controlFor(key: string): HTMLInputElement | HTMLSelectElement | undefined {
+    if (key === 'opt') return undefined;
+    return this.controls.find((c) => c.dataset.key === key);
   }
 
   /** The controls as URL parameters (url-state.ts decodes and checks them). */

@@ -2,21 +2,18 @@
  * The decision boundary (classification) or the learnt surface (regression) of a 2-D set, drawn
  * on a canvas from the model's outputs on a grid, with the data points on top.
  */
+import { CLASS_COLORS as PALETTE_CLASSES } from '@deltaclip/utils';
 import type { RaceSummary } from '../worker/protocol.js';
 
 export type Rgb = readonly [number, number, number];
 
-/** Class colours (the first two are TensorFlow Playground's orange and blue). */
-export const CLASS_COLORS: readonly Rgb[] = [
-  [245, 147, 34],
-  [8, 119, 189],
-  [46, 160, 67],
-  [190, 60, 160],
-  [120, 90, 40],
-  [220, 50, 50],
-  [90, 90, 90],
-  [0, 160, 160],
-];
+function rgbOf(hex: string): Rgb {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+/** The palette's class colours (@deltaclip/utils), as RGB for the pixel buffer. */
+export const CLASS_COLORS: readonly Rgb[] = PALETTE_CLASSES.map(rgbOf);
 
 const WHITE: Rgb = [255, 255, 255];
 
@@ -60,12 +57,14 @@ export function cellClass(
   return { label, confidence: Math.min(1, Math.max(0, confidence)) };
 }
 
-/** Diverging colour for a regression value t in [0, 1] (blue, white, orange). */
+/** The ends of the regression scale: low values in the first class colour, high in the second. */
+export const VALUE_LOW = CLASS_COLORS[0]!;
+export const VALUE_HIGH = CLASS_COLORS[1]!;
+
+/** Diverging colour for a regression value t in [0, 1] (VALUE_LOW, white, VALUE_HIGH). */
 export function valueColor(t: number): Rgb {
   const u = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0.5));
-  return u < 0.5
-    ? mix(CLASS_COLORS[1]!, WHITE, u * 2)
-    : mix(WHITE, CLASS_COLORS[0]!, (u - 0.5) * 2);
+  return u < 0.5 ? mix(VALUE_LOW, WHITE, u * 2) : mix(WHITE, VALUE_HIGH, (u - 0.5) * 2);
 }
 
 /** RGBA pixels of the grid (size x size, row-major from the top-left). */
@@ -93,33 +92,52 @@ export function heatmapPixels(
   return pixels;
 }
 
-function css(rgb: Rgb): string {
+export function css(rgb: Rgb): string {
   return `rgb(${Math.round(rgb[0])}, ${Math.round(rgb[1])}, ${Math.round(rgb[2])})`;
 }
 
-/** Draw the heatmap and the points on `canvas` (its size in device pixels is kept square). */
-export function drawHeatmap(
-  canvas: HTMLCanvasElement,
-  summary: RaceSummary,
-  outputs: Float32Array | undefined,
-): void {
-  const ctx = canvas.getContext('2d');
-  const plane = summary.plane;
-  if (ctx === null || plane === null) return;
-  const size = canvas.width;
-  ctx.clearRect(0, 0, size, canvas.height);
-  if (outputs !== undefined) {
-    const n = summary.gridSize;
-    const grid = new OffscreenCanvas(n, n);
-    grid.getContext('2d')!.putImageData(new ImageData(heatmapPixels(summary, outputs), n, n), 0, 0);
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(grid, 0, 0, size, canvas.height);
+/** Per canvas: its 2-D context, the grid buffer and the points layer, built once per run. */
+const layers = new WeakMap<
+  HTMLCanvasElement,
+  {
+    summary: RaceSummary;
+    ctx: CanvasRenderingContext2D;
+    grid: OffscreenCanvas;
+    points: OffscreenCanvas;
   }
-  const toX = (x: number) => ((x - plane.x[0]) / (plane.x[1] - plane.x[0])) * size;
-  const toY = (y: number) => ((plane.y[1] - y) / (plane.y[1] - plane.y[0])) * canvas.height;
+>();
+
+function layersOf(canvas: HTMLCanvasElement, summary: RaceSummary) {
+  const known = layers.get(canvas);
+  if (known && known.summary === summary) return known;
+  const ctx = canvas.getContext('2d');
+  if (ctx === null) return null;
+  const n = summary.gridSize;
+  const entry = {
+    summary,
+    ctx,
+    grid: new OffscreenCanvas(n, n),
+    points: drawPoints(canvas.width, canvas.height, summary),
+  };
+  layers.set(canvas, entry);
+  return entry;
+}
+
+/**
+ * The data points (training filled, test as rings) on a transparent layer: they do not change
+ * during a run, so they are drawn once and only composited at each update (drawing hundreds of
+ * arcs several times a second was the heatmap's main cost).
+ */
+function drawPoints(width: number, height: number, summary: RaceSummary): OffscreenCanvas {
+  const layer = new OffscreenCanvas(width, height);
+  const ctx = layer.getContext('2d')!;
+  const plane = summary.plane;
+  if (plane === null || summary.points === null) return layer;
+  const toX = (x: number) => ((x - plane.x[0]) / (plane.x[1] - plane.x[0])) * width;
+  const toY = (y: number) => ((plane.y[1] - y) / (plane.y[1] - plane.y[0])) * height;
   const [lo, hi] = summary.targetRange ?? [0, 1];
   const dot = (points: { x: Float32Array; y: Float32Array }, hollow: boolean) => {
-    const r = Math.max(2, size / 110);
+    const r = Math.max(2, width / 110);
     for (let i = 0; i < points.y.length; i++) {
       const color =
         summary.task === 'classification'
@@ -140,8 +158,29 @@ export function drawHeatmap(
       }
     }
   };
-  if (summary.points) {
-    dot(summary.points.train, false);
-    if (summary.points.test) dot(summary.points.test, true);
+  dot(summary.points.train, false);
+  if (summary.points.test) dot(summary.points.test, true);
+  return layer;
+}
+
+/** Draw the heatmap and the points on `canvas` (its size in device pixels is kept square). */
+export function drawHeatmap(
+  canvas: HTMLCanvasElement,
+  summary: RaceSummary,
+  outputs: Float32Array | undefined,
+): void {
+  if (summary.plane === null) return;
+  const l = layersOf(canvas, summary);
+  if (l === null) return;
+  const { ctx } = l;
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  if (outputs !== undefined) {
+    const n = summary.gridSize;
+    l.grid
+      .getContext('2d')!
+      .putImageData(new ImageData(heatmapPixels(summary, outputs), n, n), 0, 0);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(l.grid, 0, 0, canvas.width, canvas.height);
   }
+  ctx.drawImage(l.points, 0, 0);
 }
