@@ -20,6 +20,7 @@ import {
   sameSettings,
 } from './state/url-state.js';
 import { Charts, OPTIMIZER_COLORS } from './ui/charts.js';
+import { csvColumnChoices } from './ui/csv-drop.js';
 import { byId, h } from './ui/dom.js';
 import { explainAnalysis, fmt } from './ui/explain.js';
 import { download, runLogDocument, toJson, weightsDocument } from './ui/export.js';
@@ -120,7 +121,7 @@ function applySettings(
 ): void {
   const changed = !sameSettings(next, settings) || !store.ready;
   settings = next;
-  form.show(settings, csv?.columns ?? null);
+  form.show(settings, csvTargets());
   const rest = form.showProblems(problems);
   settingsIssues.textContent = (source === 'link' ? problems : rest)
     .map((p) => p.message)
@@ -172,6 +173,11 @@ function checkCsv(upload: CsvUpload, target: string, s: Settings): Promise<CsvVe
   });
 }
 
+/** The Target column's options: the upload's columns not dropped (null: no upload in use). */
+function csvTargets(): readonly string[] | null {
+  return csv === null ? null : csvColumnChoices(csv.columns, csv.upload.drop).targets;
+}
+
 async function onFormChange(): Promise<void> {
   const decoded = decodeSettings(form.read().toString(), settings, { source: 'form' });
   let next = decoded.settings;
@@ -179,14 +185,13 @@ async function onFormChange(): Promise<void> {
     const verdict = await checkCsv(csv.upload, next.csvTarget, next);
     if (!verdict.ok) {
       csvError.textContent = verdict.message;
-      form.show(settings, csv.columns); // the previous state is kept
+      form.show(settings, csvTargets()); // the previous state is kept
       return;
     }
     csvError.textContent = '';
-    if (
-      next.csvTarget === verdict.target &&
-      verdict.target === csv.columns[csv.columns.length - 1]
-    ) {
+    // The new target leaves the droppable columns; the old one joins them.
+    form.csvDrop.show(csv.columns, csv.upload.drop, verdict.target);
+    if (next.csvTarget === verdict.target && verdict.target === csvTargets()?.at(-1)) {
       next = { ...next, csvTarget: '' };
     }
   }
@@ -203,12 +208,13 @@ function useCsv(upload: CsvUpload, verdict: Extract<CsvVerdict, { ok: true }>): 
   const next: Settings = {
     ...settings,
     dataset: 'csv',
-    csvTarget: '',
+    // A chosen target survives ticking a column to drop; the last column kept is the default ('').
+    csvTarget: verdict.target === csvTargets()?.at(-1) ? '' : verdict.target,
     loss: verdict.task === 'regression' ? 'square' : settings.loss,
   };
   // Dropped columns are not URL state, so an unchanged link must still start a new race.
   if (same && sameSettings(next, settings)) {
-    form.show(settings, csv.columns);
+    form.show(settings, csvTargets());
     startRun();
   } else {
     applySettings(next);
@@ -241,6 +247,9 @@ async function onDropChange(dropped: string[]): Promise<void> {
   const verdict = await checkCsv(upload, pendingCsv ? '' : settings.csvTarget, settings);
   if (!verdict.ok) {
     csvError.textContent = verdict.message;
+    // A file not yet in use keeps its ticks for the next try; the race's file shows what it runs on.
+    if (pendingCsv) pendingCsv = { ...pendingCsv, upload };
+    else form.csvDrop.show(current.columns, current.upload.drop, settings.csvTarget);
     return;
   }
   useCsv(upload, verdict);

@@ -5,6 +5,31 @@
  */
 import { h } from './dom.js';
 
+/** What the CSV panel offers for a file's columns once some are dropped and a target chosen. */
+export interface CsvColumnChoices {
+  /** The target in effect: the chosen one, or the last column kept (what planCsv picks for ''). */
+  readonly target: string;
+  /** The Target column's options: every column not dropped. */
+  readonly targets: readonly string[];
+  /** The Drop columns checkboxes: every column but the target. */
+  readonly droppable: readonly string[];
+}
+
+/**
+ * The target and drop controls depend on each other: a dropped column cannot be the target and
+ * the target cannot be dropped, so both lists are derived here from the same choice. A target
+ * that is dropped or not a column falls back to the last column kept, as an empty target does.
+ */
+export function csvColumnChoices(
+  columns: readonly string[],
+  dropped: readonly string[],
+  target = '',
+): CsvColumnChoices {
+  const targets = columns.filter((c) => !dropped.includes(c));
+  const chosen = targets.includes(target) ? target : (targets[targets.length - 1] ?? '');
+  return { target: chosen, targets, droppable: columns.filter((c) => c !== chosen) };
+}
+
 export class DropColumns {
   readonly element: HTMLFieldSetElement;
   private readonly list: HTMLElement;
@@ -19,17 +44,15 @@ export class DropColumns {
     );
   }
 
-  /** Show a checkbox per column except `target`; `dropped` ticked. */
+  /** Show a checkbox per column except the target in effect (see csvColumnChoices); `dropped` ticked. */
   show(columns: readonly string[], dropped: readonly string[], target: string): void {
     this.list.replaceChildren(
-      ...columns
-        .filter((c) => c !== target)
-        .map((column) => {
-          const box = h('input', { type: 'checkbox', value: column });
-          box.checked = dropped.includes(column);
-          box.addEventListener('change', () => this.onChange(this.dropped()));
-          return h('label', { class: 'drop-column' }, box, ` ${column}`);
-        }),
+      ...csvColumnChoices(columns, dropped, target).droppable.map((column) => {
+        const box = h('input', { type: 'checkbox', value: column });
+        box.checked = dropped.includes(column);
+        box.addEventListener('change', () => this.onChange(this.dropped()));
+        return h('label', { class: 'drop-column' }, box, ` ${column}`);
+      }),
     );
     this.element.hidden = false;
   }
