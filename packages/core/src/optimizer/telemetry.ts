@@ -72,17 +72,19 @@ export class Telemetry {
    */
   record(step: number, gradNorm: tf.Scalar, stepSize: tf.Scalar, regime: tf.Scalar): void {
     if (!this.enabled) return;
+    // Each dispatch counts on a small step (see the dispatch-count test): no cast of what is
+    // float32 already, and the regime's count as one comparison against every code at once.
+    const asFloat = (t: tf.Scalar) => (t.dtype === 'float32' ? t : tf.cast(t, 'float32'));
     const row = tf.keep(
-      tf.stack([
-        tf.cast(gradNorm, 'float32'),
-        tf.cast(stepSize, 'float32'),
-        tf.cast(regime, 'float32'),
-      ]) as tf.Tensor1D,
+      tf.stack([asFloat(gradNorm), asFloat(stepSize), asFloat(regime)]) as tf.Tensor1D,
     );
     const counter = this.counter;
-    counter.assign(
-      tf.add(counter, tf.reshape(tf.oneHot(tf.reshape(tf.cast(regime, 'int32'), [1]), 4), [4])),
+    const codes = tf.tensor1d(
+      REGIMES.map((_, i) => i),
+      'int32',
     );
+    const code = regime.dtype === 'int32' ? regime : tf.cast(regime, 'int32');
+    counter.assign(tf.add(counter, tf.cast(tf.equal(code, codes), 'int32')));
     this.latestRecord?.tensor.dispose();
     this.latestRecord = { step, tensor: row };
     if (this.keepHistory || this.every !== undefined) {

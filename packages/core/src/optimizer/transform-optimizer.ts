@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { StepContext } from '../context.js';
 import { OptimizerStateError } from '../errors.js';
 import { guardedAxpy } from '../kernels/guarded-axpy.js';
+import { selectByScalar } from '../kernels/select-by-scalar.js';
 import { registerOptimizerClass } from '../serialization.js';
 import { flattenState, mapState, restoreState } from '../state.js';
 import { transformFromConfig } from '../transforms/registry.js';
@@ -136,15 +137,19 @@ export class TransformOptimizer extends tf.Optimizer {
 
   private recordTelemetry(context: StepContext): void {
     const facts = context.reported();
-    const skipped = facts.skipped ?? tf.scalar(false, 'bool');
+    const { skipped } = facts;
     const eta = facts.learningRate ?? Number.NaN;
-    const h = facts.clipScale === undefined ? tf.scalar(eta) : tf.mul(facts.clipScale, eta);
+    const h = (
+      facts.clipScale === undefined ? tf.scalar(eta) : tf.mul(facts.clipScale, eta)
+    ) as tf.Scalar;
     const regime = facts.regime ?? tf.scalar(REGIME_CODE.unclipped, 'int32');
     this.telemetry.record(
       context.step,
       context.rawGlobalNorm(),
-      tf.where(skipped, tf.scalar(0), h) as tf.Scalar,
-      tf.where(skipped, tf.scalar(REGIME_CODE.skipped, 'int32'), regime) as tf.Scalar,
+      skipped === undefined ? h : (selectByScalar(skipped, tf.scalar(0), h) as tf.Scalar),
+      skipped === undefined
+        ? regime
+        : (selectByScalar(skipped, tf.scalar(REGIME_CODE.skipped, 'int32'), regime) as tf.Scalar),
     );
   }
 
@@ -250,11 +255,16 @@ function keepState(state: TransformState): TransformState {
 /**
  * w_i <- w_i + factor_i * u_i, and where the guard is false w_i is left exactly as it was (a
  * NaN update must not leak in through 0 * NaN). One fused kernel per variable where the backend
- * has one (see {@link GUARDED_AXPY}).
+ * has one (see {@link GUARDED_AXPY}), writing into the variable's own buffer where nothing else
+ * holds it (the result is assigned at once).
  */
 function applyUpdates(params: readonly tf.Variable[], updates: Updates): void {
   params.forEach((variable, i) => {
-    variable.assign(guardedAxpy(variable, updates.tensors[i]!, updates.factorAt(i), updates.guard));
+    variable.assign(
+      guardedAxpy(variable, updates.tensors[i]!, updates.factorAt(i), updates.guard, {
+        inPlace: true,
+      }),
+    );
   });
 }
 

@@ -1,0 +1,181 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Core's own kernels for tfjs's WebGL backend, without importing it: the backend is reached only
+ * through `compileAndRun(program, inputs, dtype)` with a GPGPU program object (`variableNames`,
+ * `outputShape`, `userCode`: tfjs-backend-webgl compiles the fragment shader, with a getter per
+ * input such as `getX(i)` / `getXAtOutCoords()` and `setOutput(v)`, and caches it by its source
+ * and shapes), and its own kernels looked up by name in tfjs-core's registry.
+ *
+ * The stock fallbacks cost what the shaders below save: the sum of squares as a matMul of a
+ * [1, n] row by itself runs n multiply-adds in ONE fragment (no parallelism at all), and a guarded
+ * update is mul, add, then where (which tiles its scalar condition to the full shape): four
+ * full-size passes. Here the sum of squares is one fused square-and-partial-sum pass plus tiny
+ * reduction passes over the partial sums, and the guarded update one pass; neither reads anything
+ * back to the host, so steps queue on the GPU.
+ */
+
+/** The slice of tfjs-backend-webgl's MathBackendWebGL used here. */
+interface WebglBackendLike {
+  compileAndRun(program: GpgpuProgram, inputs: tf.TensorInfo[], dtype?: tf.DataType): tf.TensorInfo;
+  disposeIntermediateTensorInfo(info: tf.TensorInfo): void;
+  makeTensorInfo(
+    shape: number[],
+    dtype: tf.DataType,
+    values?: tf.backend_util.BackendValues,
+  ): tf.TensorInfo;
+}
+
+/** tfjs-backend-webgl's GPGPUProgram, the members a plain unpacked program needs. */
+interface GpgpuProgram {
+  variableNames: string[];
+  outputShape: number[];
+  userCode: string;
+}
+
+/** Inputs summed by one fragment of the partial-sum pass, as BLOCK / INNER nested loops. */
+const BLOCK = 1024;
+/** Inner run summed into its own float before joining the block's total (rounding ~ INNER + BLOCK/INNER ulps, not BLOCK). */
+const INNER = 32;
+
+/** out[j] = sum of (x[i] squared, or x[i]) over i in block j of a flat x of n values. */
+function partialSums(n: number, square: boolean): GpgpuProgram {
+  return {
+    variableNames: ['X'],
+    outputShape: [Math.ceil(n / BLOCK)],
+    userCode: `
+      void main() {
+        int base = getOutputCoords() * ${BLOCK};
+        float total = 0.0;
+        for (int i = 0; i < ${BLOCK}; i += ${INNER}) {
+          float part = 0.0;
+          for (int j = 0; j < ${INNER}; j++) {
+            int k = base + i + j;
+            if (k < ${n}) {
+              float v = getX(k);
+              part += ${square ? 'v * v' : 'v'};
+            }
+          }
+          total += part;
+        }
+        setOutput(total);
+      }`,
+  };
+}
+
+/** out = g ? x + a * y : x elementwise, a and g scalars (g a bool stored as 0.0 / 1.0). */
+function guardedAxpyProgram(shape: number[]): GpgpuProgram {
+  return {
+    variableNames: ['X', 'Y', 'A', 'G'],
+    outputShape: shape,
+    // An if, not a mix(): the rejected update may be NaN, and 0 * NaN is NaN.
+    userCode: `
+      void main() {
+        float x = getXAtOutCoords();
+        if (getG() > 0.5) {
+          setOutput(x + getA() * getYAtOutCoords());
+        } else {
+          setOutput(x);
+        }
+      }`,
+  };
+}
+
+/** out = c ? a : b elementwise for a scalar c, one pass (tf.where would tile c first). */
+function selectProgram(shape: number[]): GpgpuProgram {
+  return {
+    variableNames: ['C', 'A', 'B'],
+    outputShape: shape,
+    userCode: `
+      void main() {
+        if (getC() > 0.5) {
+          setOutput(getAAtOutCoords());
+        } else {
+          setOutput(getBAtOutCoords());
+        }
+      }`,
+  };
+}
+
+/** Run one of tfjs-backend-webgl's own kernels from inside a kernel. */
+function webglKernel(
+  name: string,
+  inputs: Record<string, tf.TensorInfo>,
+  backend: unknown,
+  attrs: Record<string, unknown> = {},
+): tf.TensorInfo {
+  const config = tf.getKernel(name, 'webgl');
+  if (config === undefined) throw new Error(`tfjs-backend-webgl has no '${name}' kernel`);
+  return config.kernelFunc({
+    inputs: inputs as tf.NamedTensorInfoMap,
+    backend: backend as tf.KernelBackend,
+    attrs: attrs as tf.NamedAttrMap,
+  }) as tf.TensorInfo;
+}
+
+type Inputs<K extends string> = Record<K, tf.TensorInfo>;
+
+/** Whether `backend` has the members these kernels use (tfjs-backend-webgl's MathBackendWebGL). */
+export function acceptsWebgl(backend: unknown): boolean {
+  const b = backend as Partial<WebglBackendLike>;
+  return (
+    typeof b.compileAndRun === 'function' &&
+    typeof b.disposeIntermediateTensorInfo === 'function' &&
+    typeof b.makeTensorInfo === 'function'
+  );
+}
+
+/** The webgl kernels, under the given names (the sum of squares, guarded axpy and select). */
+export function webglKernelConfigs(names: {
+  sumOfSquares: string;
+  guardedAxpy: string;
+  selectByScalar: string;
+}): tf.KernelConfig[] {
+  return [
+    {
+      kernelName: names.sumOfSquares,
+      backendName: 'webgl',
+      kernelFunc: ({ inputs, backend }) => {
+        const { x } = inputs as Inputs<'x'>;
+        const gl = backend as unknown as WebglBackendLike;
+        let n = tf.util.sizeFromShape(x.shape);
+        if (n === 0) return gl.makeTensorInfo([], 'float32', Float32Array.of(0));
+        // The webgl Reshape handles a packed x (it repacks when that is not free).
+        let current =
+          x.shape.length === 1 ? x : webglKernel(tf.Reshape, { x }, backend, { shape: [n] });
+        let square = true;
+        do {
+          const next = gl.compileAndRun(partialSums(n, square), [current], 'float32');
+          if (current !== x) gl.disposeIntermediateTensorInfo(current);
+          current = next;
+          n = Math.ceil(n / BLOCK);
+          square = false;
+        } while (n > 1);
+        // The [1] result handed over as a scalar: the same unpacked data, as Reshape does.
+        return { dataId: current.dataId, shape: [], dtype: 'float32' };
+      },
+    },
+    {
+      kernelName: names.guardedAxpy,
+      backendName: 'webgl',
+      kernelFunc: ({ inputs, backend }) => {
+        const { x, y, alpha, guard } = inputs as Inputs<'x' | 'y' | 'alpha' | 'guard'>;
+        const gl = backend as unknown as WebglBackendLike;
+        return gl.compileAndRun(guardedAxpyProgram(x.shape), [x, y, alpha, guard], 'float32');
+      },
+    },
+    {
+      kernelName: names.selectByScalar,
+      backendName: 'webgl',
+      kernelFunc: ({ inputs, backend }) => {
+        const { condition, a, b } = inputs as Inputs<'condition' | 'a' | 'b'>;
+        if (a.shape.length === 0) {
+          // Scalars need no broadcast: tfjs-backend-webgl's Select itself.
+          return webglKernel(tf.Select, { condition, t: a, e: b }, backend);
+        }
+        const gl = backend as unknown as WebglBackendLike;
+        return gl.compileAndRun(selectProgram(a.shape), [condition, a, b], a.dtype);
+      },
+    },
+  ];
+}
