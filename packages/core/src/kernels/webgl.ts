@@ -125,9 +125,78 @@ export function acceptsWebgl(backend: unknown): boolean {
   );
 }
 
-/** The webgl kernels, under the given names (the sum of squares, guarded axpy and select). */
+/** Partial sums longer than this are reduced again before the final sum. */
+const FINAL_MAX = 8192;
+/** Inputs of one final-sum program (WebGL2 guarantees 16 texture units). */
+const FINAL_INPUTS = 8;
+
+/** out[0] = the sum of every value of every (1-D) input, in one fragment. */
+function finalSum(lengths: readonly number[]): GpgpuProgram {
+  const loops = lengths
+    .map((m, i) => `for (int j = 0; j < ${m}; j++) total += getP${i}(j);`)
+    .join('\n        ');
+  return {
+    variableNames: lengths.map((_, i) => `P${i}`),
+    outputShape: [1],
+    userCode: `
+      void main() {
+        float total = 0.0;
+        ${loops}
+        setOutput(total);
+      }`,
+  };
+}
+
+/**
+ * The sum of squares of all `xs` as a [1] tensor: one fused square-and-partial-sum pass over each,
+ * the partial sums reduced again while long, then one final fragment over all of them (a pass per
+ * FINAL_INPUTS inputs), so a whole gradient's squared norm costs one full pass and a few tiny ones.
+ */
+function sumOfSquaresAll(xs: readonly tf.TensorInfo[], backend: unknown): tf.TensorInfo {
+  const gl = backend as WebglBackendLike;
+  let parts: { info: tf.TensorInfo; length: number; owned: boolean }[] = [];
+  for (const x of xs) {
+    let n = tf.util.sizeFromShape(x.shape);
+    if (n === 0) continue;
+    let current =
+      x.shape.length === 1 ? x : webglKernel(tf.Reshape, { x }, backend, { shape: [n] });
+    let square = true;
+    do {
+      const next = gl.compileAndRun(partialSums(n, square), [current], 'float32');
+      if (current !== x) gl.disposeIntermediateTensorInfo(current);
+      current = next;
+      n = Math.ceil(n / BLOCK);
+      square = false;
+    } while (n > FINAL_MAX);
+    parts.push({ info: current, length: n, owned: true });
+  }
+  if (parts.length === 0) return gl.makeTensorInfo([1], 'float32', Float32Array.of(0));
+  while (parts.length > 1 || parts[0]!.length > 1) {
+    const next: typeof parts = [];
+    for (let i = 0; i < parts.length; i += FINAL_INPUTS) {
+      const group = parts.slice(i, i + FINAL_INPUTS);
+      const out = gl.compileAndRun(
+        finalSum(group.map((p) => p.length)),
+        group.map((p) => p.info),
+        'float32',
+      );
+      for (const p of group) if (p.owned) gl.disposeIntermediateTensorInfo(p.info);
+      next.push({ info: out, length: 1, owned: true });
+    }
+    parts = next;
+  }
+  return parts[0]!.info;
+}
+
+/** A [1] result handed over as a scalar: the same unpacked data, as tfjs's Reshape does. */
+function asScalar(info: tf.TensorInfo): tf.TensorInfo {
+  return { dataId: info.dataId, shape: [], dtype: 'float32' };
+}
+
+/** The webgl kernels, under the given names (the sums of squares, guarded axpy and select). */
 export function webglKernelConfigs(names: {
   sumOfSquares: string;
+  globalSumOfSquares: string;
   guardedAxpy: string;
   selectByScalar: string;
 }): tf.KernelConfig[] {
@@ -135,25 +204,14 @@ export function webglKernelConfigs(names: {
     {
       kernelName: names.sumOfSquares,
       backendName: 'webgl',
-      kernelFunc: ({ inputs, backend }) => {
-        const { x } = inputs as Inputs<'x'>;
-        const gl = backend as unknown as WebglBackendLike;
-        let n = tf.util.sizeFromShape(x.shape);
-        if (n === 0) return gl.makeTensorInfo([], 'float32', Float32Array.of(0));
-        // The webgl Reshape handles a packed x (it repacks when that is not free).
-        let current =
-          x.shape.length === 1 ? x : webglKernel(tf.Reshape, { x }, backend, { shape: [n] });
-        let square = true;
-        do {
-          const next = gl.compileAndRun(partialSums(n, square), [current], 'float32');
-          if (current !== x) gl.disposeIntermediateTensorInfo(current);
-          current = next;
-          n = Math.ceil(n / BLOCK);
-          square = false;
-        } while (n > 1);
-        // The [1] result handed over as a scalar: the same unpacked data, as Reshape does.
-        return { dataId: current.dataId, shape: [], dtype: 'float32' };
-      },
+      kernelFunc: ({ inputs, backend }) =>
+        asScalar(sumOfSquaresAll([(inputs as Inputs<'x'>).x], backend)),
+    },
+    {
+      kernelName: names.globalSumOfSquares,
+      backendName: 'webgl',
+      kernelFunc: ({ inputs, backend }) =>
+        asScalar(sumOfSquaresAll(Object.values(inputs) as tf.TensorInfo[], backend)),
     },
     {
       kernelName: names.guardedAxpy,

@@ -8,9 +8,10 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { deltaGClip, sumOfSquares } from '../../src/index.js';
+import { deltaGClip, globalNorm, sumOfSquares } from '../../src/index.js';
 import { guardedAxpy, selectByScalar } from '../../src/internal.js';
 import {
+  HOST_GLOBAL_SUM_OF_SQUARES,
   HOST_GUARDED_AXPY,
   HOST_SELECT_BY_SCALAR,
   HOST_SUM_OF_SQUARES,
@@ -80,6 +81,16 @@ describe("core's own webgl shaders (no backend package)", () => {
     expect(tf.tidy(() => sumOfSquares(tf.tensor1d(inf)).dataSync()[0])).toBe(
       Number.POSITIVE_INFINITY,
     );
+  });
+
+  it('global norm of many tensors: the partial sums of all of them in one final pass', () => {
+    // Ten tensors: more than one final-sum program takes (8 inputs), so two levels run.
+    const tensors = Array.from({ length: 10 }, (_, i) => values(1000 + 997 * i, 40 + i));
+    let expected = 0;
+    for (const v of tensors) for (const x of v) expected += x * x;
+    const got = tf.tidy(() => globalNorm(tensors.map((v) => tf.tensor1d(v))).dataSync()[0]!);
+    expect(Math.abs(got - Math.sqrt(expected)) / Math.sqrt(expected)).toBeLessThan(2e-6);
+    expect(tf.getKernel(HOST_GLOBAL_SUM_OF_SQUARES, 'webgl')).toBeDefined();
   });
 
   it('guarded axpy: x + alpha y when the guard holds, x exactly when not (NaN in y)', () => {
