@@ -12,7 +12,11 @@ import {
 } from '@deltaclip/browser-harness';
 import { deltaGClip } from '@deltaclip/core';
 import {
+  DELTA_GCLIP_SCALARS,
+  GLOBAL_SUM_OF_SQUARES,
   GUARDED_AXPY,
+  HOST_DELTA_GCLIP_SCALARS,
+  HOST_GLOBAL_SUM_OF_SQUARES,
   HOST_GUARDED_AXPY,
   HOST_SELECT_BY_SCALAR,
   HOST_SUM_OF_SQUARES,
@@ -24,6 +28,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { build } from 'vite';
 import type { WebglRow } from '../browser/webgl-step/main.js';
+import { stepProblem } from '../browser/webgl-step/problem.js';
 import { timeSteps } from '../stats.js';
 import { fmt, median, type Suite, table } from '../suite.js';
 
@@ -34,6 +39,7 @@ interface Row {
   deltaGClipMs: number;
   deltaGClipCoreOnlyMs: number;
   deltaGClipFallbackMs: number;
+  floorMs: number;
 }
 
 /** Run `fn` with the named kernels of `backend` unregistered, then put them back. */
@@ -47,8 +53,38 @@ function without(names: readonly string[], backend: string, fn: () => number): n
   }
 }
 
-const SHARED = [GUARDED_AXPY, SUM_OF_SQUARES, SELECT_BY_SCALAR];
-const HOST = [HOST_GUARDED_AXPY, HOST_SUM_OF_SQUARES, HOST_SELECT_BY_SCALAR];
+const SHARED = [
+  GUARDED_AXPY,
+  SUM_OF_SQUARES,
+  GLOBAL_SUM_OF_SQUARES,
+  SELECT_BY_SCALAR,
+  DELTA_GCLIP_SCALARS,
+];
+const HOST = [
+  HOST_GUARDED_AXPY,
+  HOST_SUM_OF_SQUARES,
+  HOST_GLOBAL_SUM_OF_SQUARES,
+  HOST_SELECT_BY_SCALAR,
+  HOST_DELTA_GCLIP_SCALARS,
+];
+
+/**
+ * The memory floor of a step over these sizes: the bytes a δ-GClip step must move (read g for the
+ * norm, read g and w, write w: 16 bytes per parameter) moved by two plain copies per variable
+ * (Float32Array.set, a memmove: 8 bytes read and written per parameter each).
+ */
+function copyFloor(sizes: readonly number[]): { step(): void; sync(): void } {
+  const pairs = sizes.map((n) => [new Float32Array(n).fill(1), new Float32Array(n)] as const);
+  return {
+    step() {
+      for (const [a, b] of pairs) {
+        b.set(a);
+        a.set(b);
+      }
+    },
+    sync() {},
+  };
+}
 
 async function measure(
   backend: string,
@@ -58,32 +94,26 @@ async function measure(
 ): Promise<Row> {
   await tf.setBackend(backend);
   await tf.ready();
-  // Four variables, like a small network's layers, and one fixed gradient per variable.
-  const sizes = [0.5, 0.25, 0.125, 0.125].map((f) => Math.round(f * params));
-  const vars = sizes.map((n, i) =>
-    tf.variable(tf.randomNormal([n], 0, 1, 'float32', i), true, `bench_${backend}_${params}_${i}`),
-  );
-  const grads = Object.fromEntries(
-    vars.map((v, i) => [v.name, tf.randomNormal([sizes[i]!], 0, 0.01, 'float32', 10 + i)]),
-  );
+  const problem = stepProblem(params, `bench_${backend}`);
+  const { grads, sync } = problem;
   const sgd = tf.train.sgd(0.01);
   const dg = deltaGClip({ learningRate: 0.01, gamma: 1, delta: 1e-3 });
-  const sync = () => {
-    vars[0]!.dataSync();
-  };
+  const floor = copyFloor(problem.sizes);
   const samples = {
     sgd: [] as number[],
     dg: [] as number[],
     coreOnly: [] as number[],
     fallback: [] as number[],
+    floor: [] as number[],
   };
-  // Let core register its own host-memory kernels before any are taken away below.
+  // Let core register its own kernels before any are taken away below.
   without(SHARED, backend, () => timeSteps(() => dg.applyGradients(grads), sync, 1));
   // Interleave round by round so that machine noise hits all variants alike.
   for (let r = 0; r < rounds; r++) {
+    samples.floor.push(timeSteps(floor.step, floor.sync, reps));
     samples.sgd.push(timeSteps(() => sgd.applyGradients(grads), sync, reps));
     samples.dg.push(timeSteps(() => dg.applyGradients(grads), sync, reps));
-    // Only @deltaclip/core on the stock backend: core's own host-memory kernels.
+    // Only @deltaclip/core on the stock backend: core's own kernels.
     samples.coreOnly.push(
       without(SHARED, backend, () => timeSteps(() => dg.applyGradients(grads), sync, reps)),
     );
@@ -96,7 +126,7 @@ async function measure(
   }
   sgd.dispose();
   dg.dispose();
-  tf.dispose([...vars, ...Object.values(grads)]);
+  problem.dispose();
   return {
     backend,
     params,
@@ -104,6 +134,7 @@ async function measure(
     deltaGClipMs: median(samples.dg),
     deltaGClipCoreOnlyMs: median(samples.coreOnly),
     deltaGClipFallbackMs: median(samples.fallback),
+    floorMs: median(samples.floor),
   };
 }
 
@@ -159,11 +190,15 @@ export const optimizerStep: Suite = {
     const webgl = await measureWebgl();
     const webglRows = typeof webgl === 'string' ? [] : webgl.rows;
     return [
-      'Same four variables and gradients; median time of one step including the wait for its result.',
-      'δ-GClip runs with its defaults (non-finite guard on, telemetry on). "with @deltaclip/backend"',
-      'uses its fused kernels (wasm: SIMD); "core only, stock backend" is what a user with only',
-      '@deltaclip/core and tfjs\'s own backend gets (core\'s own one-pass kernels); "plain ops" is the',
-      'same optimizer with no fused kernel at all (a backend neither package knows).',
+      'Same four variables and gradients; median time of one step including the wait for its result',
+      '(a read of one value of the last variable updated). δ-GClip runs with its defaults (non-finite',
+      'guard on, telemetry on). "with @deltaclip/backend" uses the kernels that package registers under',
+      'the shared names; "core only, stock backend" is what a user with only @deltaclip/core and',
+      "tfjs's own backend gets (core's own kernels: since this change both are core's implementation,",
+      'WebAssembly SIMD and in place on wasm); "plain ops" is the same optimizer with no fused kernel at',
+      'all (a backend neither package knows). "copy floor" moves the bytes a step must move (read g for',
+      'the norm, read g and w, write w: 16 bytes per parameter) with two Float32Array.set copies per',
+      'variable, in the same rounds. The machine was shared with other jobs (noisy).',
       typeof webgl === 'string'
         ? `webgl rows not measured: ${webgl}.`
         : `webgl: tfjs-backend-webgl in headless Chromium (${webgl.renderer}: software rendering, so only the ratio transfers to a real GPU); @deltaclip/backend has no webgl kernels, so only the core-only column applies.`,
@@ -179,6 +214,8 @@ export const optimizerStep: Suite = {
           'ratio',
           'δ-GClip plain ops ms',
           'ratio',
+          'copy floor ms',
+          'δ-GClip (backend) / floor',
         ],
         rows
           .map((r) => [
@@ -191,6 +228,8 @@ export const optimizerStep: Suite = {
             `${fmt(r.deltaGClipCoreOnlyMs / r.sgdMs)}x`,
             fmt(r.deltaGClipFallbackMs),
             `${fmt(r.deltaGClipFallbackMs / r.sgdMs)}x`,
+            fmt(r.floorMs),
+            `${fmt(r.deltaGClipMs / r.floorMs)}x`,
           ])
           .concat(
             webglRows.map((r) => [
@@ -201,6 +240,8 @@ export const optimizerStep: Suite = {
               'n/a',
               fmt(r.deltaGClipCoreOnlyMs),
               `${fmt(r.deltaGClipCoreOnlyMs / r.sgdMs)}x`,
+              'n/a',
+              'n/a',
               'n/a',
               'n/a',
             ]),

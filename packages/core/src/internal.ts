@@ -4,9 +4,11 @@
  * a transform receives, the state-tree helpers and the chain every ready-made optimizer is.
  * No semver promise: these follow the implementation.
  */
+export { DELTA_GCLIP_SCALARS, deltaGClipScalars } from './kernels/delta-gclip-scalars.js';
 export { GUARDED_AXPY, guardedAxpy } from './kernels/guarded-axpy.js';
 export {
   type GuardedAxpyAttrs,
+  HOST_DELTA_GCLIP_SCALARS,
   HOST_GLOBAL_SUM_OF_SQUARES,
   HOST_GUARDED_AXPY,
   HOST_SELECT_BY_SCALAR,

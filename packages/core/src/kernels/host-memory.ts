@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type DeltaGClipScalarsAttrs, deltaGClipScalarsOf } from './scalars-of.js';
 import { heapOffset, simdKernelsFor } from './simd/simd-kernels.js';
 import { acceptsWebgl, webglKernelConfigs } from './webgl.js';
 
@@ -50,6 +51,7 @@ interface HostKernels {
   sumOfSquares: tf.KernelFunc;
   globalSumOfSquares: tf.KernelFunc;
   selectByScalar: tf.KernelFunc;
+  deltaGClipScalars: tf.KernelFunc;
 }
 
 /**
@@ -120,6 +122,18 @@ function cpuKernels(backend: unknown): HostKernels {
     selectByScalar: ({ inputs }) => {
       const { condition, a, b } = inputs as Inputs<'condition' | 'a' | 'b'>;
       return shareOf(cpu, view(condition)[0] === 1 ? a : b);
+    },
+    deltaGClipScalars: ({ inputs, attrs }) => {
+      const { gamma, delta } = attrs as unknown as DeltaGClipScalarsAttrs;
+      const { scale, regime } = deltaGClipScalarsOf(
+        view((inputs as Inputs<'norm'>).norm)[0]!,
+        gamma,
+        delta,
+      );
+      return [
+        cpu.makeTensorInfo([], 'float32', Float32Array.of(scale)),
+        cpu.makeTensorInfo([], 'int32', Int32Array.of(regime)),
+      ];
     },
   };
 }
@@ -223,6 +237,20 @@ function wasmKernels(backend: unknown): HostKernels {
       const { condition, a, b } = inputs as Inputs<'condition' | 'a' | 'b'>;
       return shareOf(wasm, view(condition)[0] === 1 ? a : b);
     },
+    deltaGClipScalars: ({ inputs, attrs }) => {
+      const { gamma, delta } = attrs as unknown as DeltaGClipScalarsAttrs;
+      const { scale, regime } = deltaGClipScalarsOf(
+        view((inputs as Inputs<'norm'>).norm)[0]!,
+        gamma,
+        delta,
+      );
+      // Allocate both first: allocating may grow the heap, which detaches views taken before.
+      const scaleOut = wasm.makeOutput([], 'float32');
+      const regimeOut = wasm.makeOutput([], 'int32');
+      view(scaleOut)[0] = scale;
+      wasm.typedArrayFromHeap(regimeOut)[0] = regime;
+      return [scaleOut, regimeOut];
+    },
   };
 }
 
@@ -263,18 +291,21 @@ export interface KernelNames {
   sumOfSquares: string;
   globalSumOfSquares: string;
   selectByScalar: string;
+  deltaGClipScalars: string;
 }
 
 export const HOST_GUARDED_AXPY = 'DeltaClipHostGuardedAxpy';
 export const HOST_SUM_OF_SQUARES = 'DeltaClipHostSumOfSquares';
 export const HOST_GLOBAL_SUM_OF_SQUARES = 'DeltaClipHostGlobalSumOfSquares';
 export const HOST_SELECT_BY_SCALAR = 'DeltaClipHostSelectByScalar';
+export const HOST_DELTA_GCLIP_SCALARS = 'DeltaClipHostDeltaGClipScalars';
 
 export const HOST_KERNEL_NAMES: KernelNames = {
   guardedAxpy: HOST_GUARDED_AXPY,
   sumOfSquares: HOST_SUM_OF_SQUARES,
   globalSumOfSquares: HOST_GLOBAL_SUM_OF_SQUARES,
   selectByScalar: HOST_SELECT_BY_SCALAR,
+  deltaGClipScalars: HOST_DELTA_GCLIP_SCALARS,
 };
 
 /**

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { DELTA_GCLIP_SCALARS } from './delta-gclip-scalars.js';
 import { GUARDED_AXPY } from './guarded-axpy.js';
 import { hostKernelConfigs } from './host-memory.js';
 import { SELECT_BY_SCALAR } from './select-by-scalar.js';
@@ -15,5 +16,6 @@ export function sharedKernelConfigs(backendName: 'cpu' | 'wasm'): tf.KernelConfi
     sumOfSquares: SUM_OF_SQUARES,
     globalSumOfSquares: GLOBAL_SUM_OF_SQUARES,
     selectByScalar: SELECT_BY_SCALAR,
+    deltaGClipScalars: DELTA_GCLIP_SCALARS,
   });
 }

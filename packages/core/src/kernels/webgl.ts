@@ -125,6 +125,36 @@ export function acceptsWebgl(backend: unknown): boolean {
   );
 }
 
+/**
+ * δ-GClip's scale (`code` false) or regime code (true) from the norm N, in one fragment: the same
+ * rules as the ops (see ./scalars-of.ts). tfjs's shader prelude defines isnan() robustly.
+ */
+function deltaGClipScalarProgram(gamma: number, delta: number, code: boolean): GpgpuProgram {
+  const g = gamma.toExponential();
+  const d = delta.toExponential();
+  const body = code
+    ? delta >= 1
+      ? 'setOutput(0.0);'
+      : `setOutput(float(int(r < 1.0) + int(r < ${d})));`
+    : delta >= 1
+      ? 'setOutput(1.0);'
+      : `setOutput(r < ${d} ? ${d} : (r > 1.0 ? 1.0 : r));`;
+  return {
+    variableNames: ['N'],
+    outputShape: [1],
+    userCode: `
+      void main() {
+        float n = getN();
+        if (n == 0.0) {
+          setOutput(${code ? '3.0' : '0.0'});
+          return;
+        }
+        float r = isnan(n) ? 0.0 : (isinf(n) ? 0.0 : ${g} / n);
+        ${body}
+      }`,
+  };
+}
+
 /** Partial sums longer than this are reduced again before the final sum. */
 const FINAL_MAX = 8192;
 /** Inputs of one final-sum program (WebGL2 guarantees 16 texture units). */
@@ -199,8 +229,28 @@ export function webglKernelConfigs(names: {
   globalSumOfSquares: string;
   guardedAxpy: string;
   selectByScalar: string;
+  deltaGClipScalars: string;
 }): tf.KernelConfig[] {
   return [
+    {
+      kernelName: names.deltaGClipScalars,
+      backendName: 'webgl',
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const { norm } = inputs as Inputs<'norm'>;
+        const { gamma, delta } = attrs as unknown as { gamma: number; delta: number };
+        const gl = backend as unknown as WebglBackendLike;
+        const scale = gl.compileAndRun(deltaGClipScalarProgram(gamma, delta, false), [norm]);
+        const regime = gl.compileAndRun(
+          deltaGClipScalarProgram(gamma, delta, true),
+          [norm],
+          'int32',
+        );
+        return [
+          { dataId: scale.dataId, shape: [], dtype: 'float32' },
+          { dataId: regime.dataId, shape: [], dtype: 'int32' },
+        ];
+      },
+    },
     {
       kernelName: names.sumOfSquares,
       backendName: 'webgl',
