@@ -13,7 +13,8 @@ import { acceptsWebgl, webglKernelConfigs } from './webgl.js';
  * named 'cpu' or 'wasm' falls back to plain ops).
  *
  * The same implementations are what the @deltaclip/backend adapters register under the shared
- * names ({@link sharedKernelConfigs}); a kernel registered under a shared name wins over these.
+ * names (`sharedKernelConfigs`); a kernel registered under a shared name wins over these.
+ * {@link kernelFor} also picks core's webgl kernels (./webgl.ts) on tfjs-backend-webgl.
  */
 
 /** The slice of tfjs-backend-cpu's MathBackendCPU used here. */
@@ -25,7 +26,6 @@ interface CpuBackendLike {
     values: tf.backend_util.BackendValues,
   ): tf.TensorInfo;
   incRef(dataId: tf.DataId): void;
-  refCount(dataId: tf.DataId): number;
 }
 
 /** The slice of tfjs-backend-wasm's BackendWasm used here. */
@@ -264,8 +264,7 @@ const HOST_BACKENDS: Record<
       return (
         typeof cpu.data?.get === 'function' &&
         typeof cpu.makeTensorInfo === 'function' &&
-        typeof cpu.incRef === 'function' &&
-        typeof cpu.refCount === 'function'
+        typeof cpu.incRef === 'function'
       );
     },
     kernels: cpuKernels,

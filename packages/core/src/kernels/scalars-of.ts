@@ -26,6 +26,6 @@ export function deltaGClipScalarsOf(
 ): { scale: number; regime: number } {
   if (norm === 0) return { scale: 0, regime: REGIME_CODE.skipped };
   const ratio = Number.isNaN(norm) ? 0 : Math.fround(Math.fround(gamma) / norm);
-  const scale = delta >= 1 ? 1 : ratio < delta ? delta : ratio > 1 ? 1 : ratio;
+  const scale = delta >= 1 ? 1 : ratio < delta ? delta : Math.min(ratio, 1);
   return { scale: Math.fround(scale), regime: regimeCode(ratio, delta) };
 }

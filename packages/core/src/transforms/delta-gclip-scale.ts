@@ -1,5 +1,4 @@
 import { requireNonNegative, requirePositive } from '@deltaclip/utils';
-import * as tf from '@tensorflow/tfjs-core';
 import { deltaGClipScalars, regimeOf } from '../kernels/delta-gclip-scalars.js';
 import { EMPTY_STATE } from '../state.js';
 import type { GradientTransformation } from '../types.js';
