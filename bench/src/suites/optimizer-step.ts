@@ -20,8 +20,10 @@ import {
   HOST_GUARDED_AXPY,
   HOST_SELECT_BY_SCALAR,
   HOST_SUM_OF_SQUARES,
+  HOST_TELEMETRY_STEP,
   SELECT_BY_SCALAR,
   SUM_OF_SQUARES,
+  TELEMETRY_STEP,
 } from '@deltaclip/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -61,6 +63,7 @@ const SHARED = [
   GLOBAL_SUM_OF_SQUARES,
   SELECT_BY_SCALAR,
   DELTA_GCLIP_SCALARS,
+  TELEMETRY_STEP,
 ];
 const HOST = [
   HOST_GUARDED_AXPY,
@@ -68,6 +71,7 @@ const HOST = [
   HOST_GLOBAL_SUM_OF_SQUARES,
   HOST_SELECT_BY_SCALAR,
   HOST_DELTA_GCLIP_SCALARS,
+  HOST_TELEMETRY_STEP,
 ];
 
 /**

@@ -13,6 +13,7 @@ export {
   HOST_GUARDED_AXPY,
   HOST_SELECT_BY_SCALAR,
   HOST_SUM_OF_SQUARES,
+  HOST_TELEMETRY_STEP,
   sumOfSquaresF64,
 } from './kernels/host-memory.js';
 export { SELECT_BY_SCALAR, selectByScalar } from './kernels/select-by-scalar.js';
@@ -23,6 +24,7 @@ export {
   globalSumOfSquares,
   SUM_OF_SQUARES,
 } from './kernels/sum-of-squares.js';
+export { TELEMETRY_STEP, telemetryStep } from './kernels/telemetry-step.js';
 export { resolveGradients, type VariableGradient } from './optimizer/gradients.js';
 export {
   ConfiguredOptimizer,

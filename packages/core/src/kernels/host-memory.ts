@@ -37,6 +37,23 @@ interface WasmBackendLike {
   disposeData(dataId: tf.DataId): boolean;
 }
 
+/**
+ * One step's telemetry from host values (see TELEMETRY_STEP): the row [gradNorm, h, regime] and
+ * the counts plus this step's regime, rounded as tfjs's ops round them.
+ */
+function telemetryValues(
+  inputs: tf.NamedTensorInfoMap,
+  read: (info: tf.TensorInfo) => tf.TypedArray,
+): { row: number[]; counts: Int32Array } {
+  const at = (name: string) => read(inputs[name]!)[0]!;
+  const skipped = at('skipped') === 1;
+  const code = skipped ? 3 : at('regime');
+  const h = skipped ? 0 : Math.fround(at('eta') * at('clipScale'));
+  const counts = Int32Array.from(read(inputs.counts!));
+  if (code >= 0 && code < counts.length) counts[code]!++;
+  return { row: [at('gradNorm'), h, code], counts };
+}
+
 /** The attrs of the guarded-axpy kernels (see `guardedAxpy`). */
 export interface GuardedAxpyAttrs {
   /** x is a variable about to be assigned the result: its buffer may be written in place. */
@@ -52,6 +69,7 @@ interface HostKernels {
   globalSumOfSquares: tf.KernelFunc;
   selectByScalar: tf.KernelFunc;
   deltaGClipScalars: tf.KernelFunc;
+  telemetryStep: tf.KernelFunc;
 }
 
 /**
@@ -133,6 +151,16 @@ function cpuKernels(backend: unknown): HostKernels {
       return [
         cpu.makeTensorInfo([], 'float32', Float32Array.of(scale)),
         cpu.makeTensorInfo([], 'int32', Int32Array.of(regime)),
+      ];
+    },
+    telemetryStep: ({ inputs }) => {
+      const { row, counts } = telemetryValues(
+        inputs,
+        (info) => cpu.data.get(info.dataId).values as tf.TypedArray,
+      );
+      return [
+        cpu.makeTensorInfo([3], 'float32', Float32Array.from(row)),
+        cpu.makeTensorInfo([counts.length], 'int32', counts),
       ];
     },
   };
@@ -251,6 +279,15 @@ function wasmKernels(backend: unknown): HostKernels {
       wasm.typedArrayFromHeap(regimeOut)[0] = regime;
       return [scaleOut, regimeOut];
     },
+    telemetryStep: ({ inputs }) => {
+      const { row, counts } = telemetryValues(inputs, (info) => wasm.typedArrayFromHeap(info));
+      // Allocate both first: allocating may grow the heap, which detaches views taken before.
+      const rowOut = wasm.makeOutput([3], 'float32');
+      const countsOut = wasm.makeOutput([counts.length], 'int32');
+      view(rowOut).set(row);
+      wasm.typedArrayFromHeap(countsOut).set(counts);
+      return [rowOut, countsOut];
+    },
   };
 }
 
@@ -291,6 +328,7 @@ export interface KernelNames {
   globalSumOfSquares: string;
   selectByScalar: string;
   deltaGClipScalars: string;
+  telemetryStep: string;
 }
 
 export const HOST_GUARDED_AXPY = 'DeltaClipHostGuardedAxpy';
@@ -298,6 +336,7 @@ export const HOST_SUM_OF_SQUARES = 'DeltaClipHostSumOfSquares';
 export const HOST_GLOBAL_SUM_OF_SQUARES = 'DeltaClipHostGlobalSumOfSquares';
 export const HOST_SELECT_BY_SCALAR = 'DeltaClipHostSelectByScalar';
 export const HOST_DELTA_GCLIP_SCALARS = 'DeltaClipHostDeltaGClipScalars';
+export const HOST_TELEMETRY_STEP = 'DeltaClipHostTelemetryStep';
 
 export const HOST_KERNEL_NAMES: KernelNames = {
   guardedAxpy: HOST_GUARDED_AXPY,
@@ -305,6 +344,7 @@ export const HOST_KERNEL_NAMES: KernelNames = {
   globalSumOfSquares: HOST_GLOBAL_SUM_OF_SQUARES,
   selectByScalar: HOST_SELECT_BY_SCALAR,
   deltaGClipScalars: HOST_DELTA_GCLIP_SCALARS,
+  telemetryStep: HOST_TELEMETRY_STEP,
 };
 
 /**

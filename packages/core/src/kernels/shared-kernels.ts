@@ -4,6 +4,7 @@ import { GUARDED_AXPY } from './guarded-axpy.js';
 import { hostKernelConfigs } from './host-memory.js';
 import { SELECT_BY_SCALAR } from './select-by-scalar.js';
 import { GLOBAL_SUM_OF_SQUARES, SUM_OF_SQUARES } from './sum-of-squares.js';
+import { TELEMETRY_STEP } from './telemetry-step.js';
 
 /**
  * Core's host-memory kernels for tfjs's cpu or wasm backend under the shared kernel names, which
@@ -17,5 +18,6 @@ export function sharedKernelConfigs(backendName: 'cpu' | 'wasm'): tf.KernelConfi
     globalSumOfSquares: GLOBAL_SUM_OF_SQUARES,
     selectByScalar: SELECT_BY_SCALAR,
     deltaGClipScalars: DELTA_GCLIP_SCALARS,
+    telemetryStep: TELEMETRY_STEP,
   });
 }

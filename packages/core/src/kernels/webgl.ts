@@ -155,6 +155,38 @@ function deltaGClipScalarProgram(gamma: number, delta: number, code: boolean): G
   };
 }
 
+/** The telemetry row [gradNorm, h, regime] of one step (see TELEMETRY_STEP), one fragment each. */
+const TELEMETRY_ROW: GpgpuProgram = {
+  variableNames: ['G', 'S', 'E', 'R', 'K'],
+  outputShape: [3],
+  userCode: `
+    void main() {
+      int i = getOutputCoords();
+      bool skipped = getK() > 0.5;
+      if (i == 0) {
+        setOutput(getG());
+      } else if (i == 1) {
+        setOutput(skipped ? 0.0 : getE() * getS());
+      } else {
+        setOutput(skipped ? 3.0 : getR());
+      }
+    }`,
+};
+
+/** The regime counts plus this step's regime. */
+function telemetryCounts(n: number): GpgpuProgram {
+  return {
+    variableNames: ['C', 'R', 'K'],
+    outputShape: [n],
+    userCode: `
+      void main() {
+        int i = getOutputCoords();
+        float code = getK() > 0.5 ? 3.0 : getR();
+        setOutput(getC(i) + (abs(float(i) - code) < 0.5 ? 1.0 : 0.0));
+      }`,
+  };
+}
+
 /** Partial sums longer than this are reduced again before the final sum. */
 const FINAL_MAX = 8192;
 /** Inputs of one final-sum program (WebGL2 guarantees 16 texture units). */
@@ -230,8 +262,30 @@ export function webglKernelConfigs(names: {
   guardedAxpy: string;
   selectByScalar: string;
   deltaGClipScalars: string;
+  telemetryStep: string;
 }): tf.KernelConfig[] {
   return [
+    {
+      kernelName: names.telemetryStep,
+      backendName: 'webgl',
+      kernelFunc: ({ inputs, backend }) => {
+        const { gradNorm, clipScale, eta, regime, skipped, counts } = inputs as Inputs<
+          'gradNorm' | 'clipScale' | 'eta' | 'regime' | 'skipped' | 'counts'
+        >;
+        const gl = backend as unknown as WebglBackendLike;
+        const row = gl.compileAndRun(
+          TELEMETRY_ROW,
+          [gradNorm, clipScale, eta, regime, skipped],
+          'float32',
+        );
+        const next = gl.compileAndRun(
+          telemetryCounts(tf.util.sizeFromShape(counts.shape)),
+          [counts, regime, skipped],
+          'int32',
+        );
+        return [row, next];
+      },
+    },
     {
       kernelName: names.deltaGClipScalars,
       backendName: 'webgl',

@@ -3,16 +3,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { StepContext } from '../context.js';
 import { OptimizerStateError } from '../errors.js';
 import { guardedAxpy } from '../kernels/guarded-axpy.js';
-import { selectByScalar } from '../kernels/select-by-scalar.js';
 import { registerOptimizerClass } from '../serialization.js';
 import { flattenState, mapState, restoreState } from '../state.js';
 import { transformFromConfig } from '../transforms/registry.js';
-import {
-  type GradientTransformation,
-  type NamedTensor,
-  REGIME_CODE,
-  type TransformConfig,
-  type TransformState,
+import type {
+  GradientTransformation,
+  NamedTensor,
+  TransformConfig,
+  TransformState,
 } from '../types.js';
 import { Updates } from '../updates.js';
 import { resolveGradients } from './gradients.js';
@@ -137,20 +135,13 @@ export class TransformOptimizer extends tf.Optimizer {
 
   private recordTelemetry(context: StepContext): void {
     const facts = context.reported();
-    const { skipped } = facts;
-    const eta = facts.learningRate ?? Number.NaN;
-    const h = (
-      facts.clipScale === undefined ? tf.scalar(eta) : tf.mul(facts.clipScale, eta)
-    ) as tf.Scalar;
-    const regime = facts.regime ?? tf.scalar(REGIME_CODE.unclipped, 'int32');
-    this.telemetry.record(
-      context.step,
-      context.rawGlobalNorm(),
-      skipped === undefined ? h : (selectByScalar(skipped, tf.scalar(0), h) as tf.Scalar),
-      skipped === undefined
-        ? regime
-        : (selectByScalar(skipped, tf.scalar(REGIME_CODE.skipped, 'int32'), regime) as tf.Scalar),
-    );
+    this.telemetry.recordStep(context.step, {
+      gradNorm: context.rawGlobalNorm(),
+      clipScale: facts.clipScale,
+      eta: facts.learningRate ?? Number.NaN,
+      regime: facts.regime,
+      skipped: facts.skipped,
+    });
   }
 
   private ensureState(): TransformState {
