@@ -10,9 +10,10 @@ import * as tf from '@tensorflow/tfjs-core';
  * The stock fallbacks cost what the shaders below save: the sum of squares as a matMul of a
  * [1, n] row by itself runs n multiply-adds in ONE fragment (no parallelism at all), and a guarded
  * update is mul, add, then where (which tiles its scalar condition to the full shape): four
- * full-size passes. Here the sum of squares is one fused square-and-partial-sum pass plus tiny
- * reduction passes over the partial sums, and the guarded update one pass; neither reads anything
- * back to the host, so steps queue on the GPU.
+ * full-size passes. Here the squared norm of all variables is one fused square-and-partial-sum
+ * pass per variable and one final pass over all the partial sums, the guarded update one pass, and
+ * δ-GClip's scale and regime and a step's telemetry a few one-fragment shaders (each scalar op
+ * would be a shader run of its own); nothing is read back to the host, so steps queue on the GPU.
  */
 
 /** The slice of tfjs-backend-webgl's MathBackendWebGL used here. */
