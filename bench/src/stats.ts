@@ -5,10 +5,10 @@ export function median(xs: readonly number[]): number {
 }
 
 /**
- * Median time of one `step` over `reps` after a two-step warm-up; every step waits for its result
+ * Times of one `step` over `reps` after a two-step warm-up; every step waits for its result
  * (`sync`, a blocking read), so queued device work is counted. Browser-safe (the webgl page uses it).
  */
-export function timeSteps(step: () => void, sync: () => void, reps: number): number {
+export function stepSamples(step: () => void, sync: () => void, reps: number): number[] {
   step();
   step();
   sync();
@@ -19,5 +19,10 @@ export function timeSteps(step: () => void, sync: () => void, reps: number): num
     sync();
     times.push(performance.now() - t0);
   }
-  return median(times);
+  return times;
+}
+
+/** Median time of one `step` (see {@link stepSamples}). */
+export function timeSteps(step: () => void, sync: () => void, reps: number): number {
+  return median(stepSamples(step, sync, reps));
 }

@@ -11,15 +11,13 @@ export {
   depthwiseConv2dNativeBackpropFilterWasmConfig,
   depthwiseConv2dNativeBackpropInputWasmConfig,
 } from './kernels/depthwise-conv2d-backprop-wasm.js';
-export { guardedAxpyWasmConfig } from './kernels/guarded-axpy-wasm.js';
 export { maxPoolGradWasmConfig } from './kernels/max-pool-grad-wasm.js';
 export {
   registerWasmKernels,
   registerWasmTrainingKernels,
   wasmKernelFixes,
+  wasmOptimizerKernels,
   wasmTrainingKernels,
 } from './kernels/register-wasm-kernels.js';
-export { selectByScalarWasmConfig } from './kernels/select-by-scalar-wasm.js';
-export { sumOfSquaresWasmConfig } from './kernels/sum-of-squares-wasm.js';
 export { unsortedSegmentSumWasmConfig } from './kernels/unsorted-segment-sum-wasm.js';
 export { wasmBackend };

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { sumOfSquares } from './kernels/sum-of-squares.js';
+import { globalSumOfSquares, sumOfSquares } from './kernels/sum-of-squares.js';
 
 export { sumOfSquares };
 
@@ -10,9 +10,5 @@ export function tensorNorm(x: tf.Tensor): tf.Scalar {
 
 /** L2 norm of all tensors concatenated: sqrt(sum over tensors of sum x_i^2). */
 export function globalNorm(tensors: readonly tf.Tensor[]): tf.Scalar {
-  return tf.tidy(() => {
-    if (tensors.length === 0) return tf.scalar(0);
-    const squares = tensors.map(sumOfSquares);
-    return tf.sqrt(squares.length === 1 ? squares[0]! : tf.addN(squares));
-  });
+  return tf.tidy(() => tf.sqrt(globalSumOfSquares(tensors)));
 }

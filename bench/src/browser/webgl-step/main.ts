@@ -1,12 +1,14 @@
 /**
  * The optimizer-step benchmark's webgl rows, in the page: tf.train.sgd vs δ-GClip with only
- * @deltaclip/core on tfjs's own WebGL backend (no deltaclip kernels exist for webgl). Same four
- * variables and fixed gradients as the Node rows; the result goes to `window.__result`.
+ * @deltaclip/core on tfjs's own WebGL backend (core's own webgl kernels: a fused square and
+ * partial-sum shader for the norm, one guarded-update shader). Same problem as the Node rows;
+ * the result goes to `window.__result`.
  */
 import { deltaGClip } from '@deltaclip/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgl';
 import { median, timeSteps } from '../../stats.js';
+import { stepProblem } from './problem.js';
 
 export interface WebglRow {
   params: number;
@@ -15,18 +17,10 @@ export interface WebglRow {
 }
 
 async function measure(params: number, rounds: number, reps: number): Promise<WebglRow> {
-  const sizes = [0.5, 0.25, 0.125, 0.125].map((f) => Math.round(f * params));
-  const vars = sizes.map((n, i) =>
-    tf.variable(tf.randomNormal([n], 0, 1, 'float32', i), true, `bench_webgl_${params}_${i}`),
-  );
-  const grads = Object.fromEntries(
-    vars.map((v, i) => [v.name, tf.randomNormal([sizes[i]!], 0, 0.01, 'float32', 10 + i)]),
-  );
+  const problem = stepProblem(params, 'bench_webgl');
+  const { grads, sync } = problem;
   const sgd = tf.train.sgd(0.01);
   const dg = deltaGClip({ learningRate: 0.01, gamma: 1, delta: 1e-3 });
-  const sync = () => {
-    vars[0]!.dataSync();
-  };
   const sgdMs: number[] = [];
   const dgMs: number[] = [];
   // Interleaved round by round so that machine noise hits both alike.
@@ -36,7 +30,7 @@ async function measure(params: number, rounds: number, reps: number): Promise<We
   }
   sgd.dispose();
   dg.dispose();
-  tf.dispose([...vars, ...Object.values(grads)]);
+  problem.dispose();
   return { params, sgdMs: median(sgdMs), deltaGClipCoreOnlyMs: median(dgMs) };
 }
 

@@ -1,16 +1,21 @@
 import { registerKernelsOnce } from '@deltaclip/backend/internal';
+import { sharedKernelConfigs } from '@deltaclip/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter-wasm.js';
 import {
   depthwiseConv2dNativeBackpropFilterWasmConfig,
   depthwiseConv2dNativeBackpropInputWasmConfig,
 } from './depthwise-conv2d-backprop-wasm.js';
-import { guardedAxpyWasmConfig } from './guarded-axpy-wasm.js';
 import { wasmMatMul } from './mat-mul-wasm.js';
 import { maxPoolGradWasmConfig } from './max-pool-grad-wasm.js';
-import { selectByScalarWasmConfig } from './select-by-scalar-wasm.js';
-import { sumOfSquaresWasmConfig } from './sum-of-squares-wasm.js';
 import { unsortedSegmentSumWasmConfig } from './unsorted-segment-sum-wasm.js';
+
+/**
+ * deltaclip's fused optimizer kernels for wasm under the shared names: @deltaclip/core's own
+ * (WebAssembly SIMD over the backend's heap, the variable updated in place where nothing else
+ * holds it), defined once in core, which also uses them by itself on tfjs's wasm backend.
+ */
+export const wasmOptimizerKernels: readonly tf.KernelConfig[] = sharedKernelConfigs('wasm');
 
 /** The training kernels tfjs-backend-wasm 4.22 lacks (conv nets, depthwise convs, embeddings). */
 export const wasmTrainingKernels: readonly tf.KernelConfig[] = [
@@ -67,6 +72,6 @@ export function registerWasmTrainingKernels(): void {
  * fixes replace kernels that tfjs-backend-wasm registers when imported.
  */
 export function registerWasmKernels(): void {
-  registerKernelsOnce([guardedAxpyWasmConfig, sumOfSquaresWasmConfig, selectByScalarWasmConfig]);
+  registerKernelsOnce(wasmOptimizerKernels);
   registerWasmTrainingKernels();
 }

@@ -1,7 +1,5 @@
+import { sharedKernelConfigs } from '@deltaclip/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
-import { guardedAxpyCpuConfig } from './guarded-axpy-cpu.js';
-import { selectByScalarCpuConfig } from './select-by-scalar-cpu.js';
-import { sumOfSquaresCpuConfig } from './sum-of-squares.js';
 
 /** Register kernels unless the backend already has them (idempotent). */
 export function registerKernelsOnce(configs: readonly tf.KernelConfig[]): void {
@@ -12,7 +10,14 @@ export function registerKernelsOnce(configs: readonly tf.KernelConfig[]): void {
   }
 }
 
+/**
+ * deltaclip's fused optimizer kernels for the cpu backend under the shared names: core's own
+ * implementations (one definition, in @deltaclip/core), registered here so they are in place
+ * before the first step.
+ */
+export const cpuOptimizerKernels: readonly tf.KernelConfig[] = sharedKernelConfigs('cpu');
+
 /** Register deltaclip's fused optimizer kernels for the cpu backend (idempotent). */
 export function registerCpuKernels(): void {
-  registerKernelsOnce([guardedAxpyCpuConfig, sumOfSquaresCpuConfig, selectByScalarCpuConfig]);
+  registerKernelsOnce(cpuOptimizerKernels);
 }

@@ -3,11 +3,12 @@ import { HOST_SELECT_BY_SCALAR, kernelFor } from './host-memory.js';
 
 /**
  * Name of the kernel `out = condition ? a : b` for a bool SCALAR condition and same-shape a, b.
- * tf.where broadcasts a scalar condition to the full shape first (a Tile, then a Select: two
- * passes, and on tfjs-backend-wasm 4.22 a slow Tile). Where tensors live in host memory (cpu,
- * wasm) the @deltaclip/backend adapters register a kernel that returns a or b itself, without
- * touching the data, and so does core itself on tfjs's own cpu and wasm backends
- * (./host-memory.ts); elsewhere {@link selectByScalar} falls back to tf.where.
+ * tf.where broadcasts every input to the common shape first (for tensors, a Tile of the
+ * condition then a Select: two passes, and on tfjs-backend-wasm 4.22 a slow Tile; for scalars,
+ * three Identity dispatches before the Select). Where tensors live in host memory (cpu, wasm)
+ * core's kernel (./host-memory.ts, also registered under this name by the @deltaclip/backend
+ * adapters) returns a or b itself, without touching the data; on webgl core's shader selects in
+ * one pass (./webgl.ts); elsewhere {@link selectByScalar} falls back to tf.where.
  */
 export const SELECT_BY_SCALAR = 'DeltaClipSelectByScalar';
 
@@ -20,5 +21,9 @@ export function selectByScalar(condition: tf.Scalar, a: tf.Tensor, b: tf.Tensor)
   }
   const kernel = kernelFor(SELECT_BY_SCALAR, HOST_SELECT_BY_SCALAR, [condition]);
   if (kernel !== undefined) return tf.engine().runKernel(kernel, { condition, a, b }) as tf.Tensor;
+  // Scalars of one dtype need no broadcast: tfjs's Select itself, one dispatch instead of four.
+  if (a.rank === 0 && condition.rank === 0 && a.dtype === b.dtype && condition.dtype === 'bool') {
+    return tf.engine().runKernel(tf.Select, { condition, t: a, e: b }) as tf.Tensor;
+  }
   return tf.where(condition, a, b);
 }

@@ -1,5 +1,6 @@
 import { requireInteger } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
+import { type TelemetryStepInputs, telemetryStep } from '../kernels/telemetry-step.js';
 import { REGIMES, type Regime } from '../types.js';
 
 /** One optimizer step as seen by telemetry. */
@@ -72,21 +73,36 @@ export class Telemetry {
    */
   record(step: number, gradNorm: tf.Scalar, stepSize: tf.Scalar, regime: tf.Scalar): void {
     if (!this.enabled) return;
-    const row = tf.keep(
-      tf.stack([
-        tf.cast(gradNorm, 'float32'),
-        tf.cast(stepSize, 'float32'),
-        tf.cast(regime, 'float32'),
-      ]) as tf.Tensor1D,
+    // Each dispatch counts on a small step (see the dispatch-count test): no cast of what is
+    // float32 already, and the regime's count as one comparison against every code at once.
+    const asFloat = (t: tf.Scalar) => (t.dtype === 'float32' ? t : tf.cast(t, 'float32'));
+    const row = tf.stack([asFloat(gradNorm), asFloat(stepSize), asFloat(regime)]) as tf.Tensor1D;
+    const codes = tf.tensor1d(
+      REGIMES.map((_, i) => i),
+      'int32',
     );
-    const counter = this.counter;
-    counter.assign(
-      tf.add(counter, tf.reshape(tf.oneHot(tf.reshape(tf.cast(regime, 'int32'), [1]), 4), [4])),
-    );
+    const code = regime.dtype === 'int32' ? regime : tf.cast(regime, 'int32');
+    this.keepStep(step, row, tf.add(this.counter, tf.cast(tf.equal(code, codes), 'int32')));
+  }
+
+  /**
+   * Record one step from what the transforms reported: h = eta * clipScale (eta alone without a
+   * clipScale), 0 and the regime `skipped` when skipped. The row and the counts come from one
+   * kernel where the backend has it (see TELEMETRY_STEP). Call inside a tidy scope.
+   */
+  recordStep(step: number, inputs: TelemetryStepInputs): void {
+    if (!this.enabled) return;
+    const { row, counts } = telemetryStep(inputs, this.counter);
+    this.keepStep(step, row, counts);
+  }
+
+  private keepStep(step: number, row: tf.Tensor1D, counts: tf.Tensor): void {
+    this.counter.assign(counts);
+    const kept = tf.keep(row);
     this.latestRecord?.tensor.dispose();
-    this.latestRecord = { step, tensor: row };
+    this.latestRecord = { step, tensor: kept };
     if (this.keepHistory || this.every !== undefined) {
-      this.pending.push({ step, tensor: tf.keep(tf.clone(row)) });
+      this.pending.push({ step, tensor: tf.keep(tf.clone(kept)) });
     }
     if (this.every !== undefined && this.pending.length >= this.every) this.deliver();
   }

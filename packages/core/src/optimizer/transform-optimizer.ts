@@ -6,12 +6,11 @@ import { guardedAxpy } from '../kernels/guarded-axpy.js';
 import { registerOptimizerClass } from '../serialization.js';
 import { flattenState, mapState, restoreState } from '../state.js';
 import { transformFromConfig } from '../transforms/registry.js';
-import {
-  type GradientTransformation,
-  type NamedTensor,
-  REGIME_CODE,
-  type TransformConfig,
-  type TransformState,
+import type {
+  GradientTransformation,
+  NamedTensor,
+  TransformConfig,
+  TransformState,
 } from '../types.js';
 import { Updates } from '../updates.js';
 import { resolveGradients } from './gradients.js';
@@ -136,16 +135,13 @@ export class TransformOptimizer extends tf.Optimizer {
 
   private recordTelemetry(context: StepContext): void {
     const facts = context.reported();
-    const skipped = facts.skipped ?? tf.scalar(false, 'bool');
-    const eta = facts.learningRate ?? Number.NaN;
-    const h = facts.clipScale === undefined ? tf.scalar(eta) : tf.mul(facts.clipScale, eta);
-    const regime = facts.regime ?? tf.scalar(REGIME_CODE.unclipped, 'int32');
-    this.telemetry.record(
-      context.step,
-      context.rawGlobalNorm(),
-      tf.where(skipped, tf.scalar(0), h) as tf.Scalar,
-      tf.where(skipped, tf.scalar(REGIME_CODE.skipped, 'int32'), regime) as tf.Scalar,
-    );
+    this.telemetry.recordStep(context.step, {
+      gradNorm: context.rawGlobalNorm(),
+      clipScale: facts.clipScale,
+      eta: facts.learningRate ?? Number.NaN,
+      regime: facts.regime,
+      skipped: facts.skipped,
+    });
   }
 
   private ensureState(): TransformState {
@@ -250,11 +246,16 @@ function keepState(state: TransformState): TransformState {
 /**
  * w_i <- w_i + factor_i * u_i, and where the guard is false w_i is left exactly as it was (a
  * NaN update must not leak in through 0 * NaN). One fused kernel per variable where the backend
- * has one (see {@link GUARDED_AXPY}).
+ * has one (see {@link GUARDED_AXPY}), writing into the variable's own buffer where nothing else
+ * holds it (the result is assigned at once).
  */
 function applyUpdates(params: readonly tf.Variable[], updates: Updates): void {
   params.forEach((variable, i) => {
-    variable.assign(guardedAxpy(variable, updates.tensors[i]!, updates.factorAt(i), updates.guard));
+    variable.assign(
+      guardedAxpy(variable, updates.tensors[i]!, updates.factorAt(i), updates.guard, {
+        inPlace: true,
+      }),
+    );
   });
 }
 

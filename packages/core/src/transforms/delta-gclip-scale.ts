@@ -1,34 +1,15 @@
 import { requireNonNegative, requirePositive } from '@deltaclip/utils';
-import * as tf from '@tensorflow/tfjs-core';
+import { deltaGClipScalars, regimeOf } from '../kernels/delta-gclip-scalars.js';
 import { EMPTY_STATE } from '../state.js';
-import { type GradientTransformation, REGIME_CODE } from '../types.js';
+import type { GradientTransformation } from '../types.js';
+
+export { regimeOf };
 
 export interface DeltaGClipScaleOptions {
   /** Clipping threshold on the gradient norm, > 0 (paper symbol gamma). */
   gamma: number;
   /** Floor of the relative step size, >= 0 (paper symbol delta); 0 gives plain GClip. */
   delta: number;
-}
-
-/**
- * Regime code of a step from the ratio r = gamma/||g||, consistent with
- * s = min(1, max(delta, r)): unclipped when s = 1, floored when the floor delta (< 1) is above r,
- * clipped otherwise. Works elementwise, so it serves the per-tensor variant too.
- */
-export function regimeOf(ratio: tf.Tensor, delta: number): tf.Tensor {
-  return tf.tidy(() => {
-    const unclipped = tf.logicalOr(tf.greaterEqual(ratio, 1), tf.scalar(delta >= 1, 'bool'));
-    const floored = tf.less(ratio, delta);
-    return tf.where(
-      unclipped,
-      tf.fill(ratio.shape, REGIME_CODE.unclipped, 'int32'),
-      tf.where(
-        floored,
-        tf.fill(ratio.shape, REGIME_CODE.floored, 'int32'),
-        tf.fill(ratio.shape, REGIME_CODE.clipped, 'int32'),
-      ),
-    );
-  });
 }
 
 /**
@@ -56,19 +37,7 @@ export function deltaGClipScale(options: DeltaGClipScaleOptions): GradientTransf
     config: { kind: 'deltaGClipScale', gamma, delta },
     init: () => EMPTY_STATE,
     update(updates, state, context) {
-      const norm = context.rawGlobalNorm();
-      const zero = tf.equal(norm, 0);
-      const ratio = tf.where(tf.isNaN(norm), tf.scalar(0), tf.div(gamma, norm));
-      const scale = tf.where(
-        zero,
-        tf.scalar(0),
-        tf.minimum(1, tf.maximum(delta, ratio)),
-      ) as tf.Scalar;
-      const regime = tf.where(
-        zero,
-        tf.scalar(REGIME_CODE.skipped, 'int32'),
-        regimeOf(ratio, delta),
-      ) as tf.Scalar;
+      const { scale, regime } = deltaGClipScalars(context.rawGlobalNorm(), gamma, delta);
       context.report({ clipScale: scale, regime });
       return { updates: updates.scaledBy(scale), state };
     },

@@ -8,7 +8,14 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { deltaGClip } from '../../src/index.js';
+import { deltaGClip, globalNorm, sumOfSquares } from '../../src/index.js';
+import { guardedAxpy, selectByScalar } from '../../src/internal.js';
+import {
+  HOST_GLOBAL_SUM_OF_SQUARES,
+  HOST_GUARDED_AXPY,
+  HOST_SELECT_BY_SCALAR,
+  HOST_SUM_OF_SQUARES,
+} from '../../src/kernels/host-memory.js';
 import { countBackendReads } from '../../src/testing/backend-reads.js';
 import { describeOptimizerConformance } from '../../src/testing/conformance.js';
 import { CONFORMANCE_SUBJECTS } from '../conformance-subjects.js';
@@ -38,6 +45,86 @@ describe('the webgl backend under test', () => {
     for (let i = 0; i < 4; i++) expect(after[i]).toBeCloseTo(before[i]! * (1 - 0.02), 5);
     tf.dispose([w, g]);
     optimizer.dispose();
+  });
+});
+
+/** Deterministic values in [-2, 2), independent of tfjs's random ops. */
+function values(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s / 2 ** 32 - 0.5) * 4;
+  }
+  return out;
+}
+
+describe("core's own webgl shaders (no backend package)", () => {
+  it('sum of squares: one fused square-and-partial-sum pass, against a float64 sum', () => {
+    for (const shape of [[1], [1023], [1024], [1025], [300, 7], [1_000_003]]) {
+      const v = values(
+        shape.reduce((a, b) => a * b, 1),
+        shape[0]!,
+      );
+      let expected = 0;
+      for (const x of v) expected += x * x;
+      const got = tf.tidy(() => sumOfSquares(tf.tensor(v, shape)).dataSync()[0]!);
+      expect(Math.abs(got - expected) / expected, `shape [${shape}]`).toBeLessThan(2e-6);
+    }
+    expect(tf.getKernel(HOST_SUM_OF_SQUARES, 'webgl')).toBeDefined();
+    expect(tf.tidy(() => sumOfSquares(tf.zeros([0])).dataSync()[0])).toBe(0);
+    const nan = values(5000, 3);
+    nan[4321] = Number.NaN;
+    expect(tf.tidy(() => sumOfSquares(tf.tensor1d(nan)).dataSync()[0])).toBeNaN();
+    const inf = values(5000, 4);
+    inf[7] = Number.POSITIVE_INFINITY;
+    expect(tf.tidy(() => sumOfSquares(tf.tensor1d(inf)).dataSync()[0])).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+  });
+
+  it('global norm of many tensors: the partial sums of all of them in one final pass', () => {
+    // Ten tensors: more than one final-sum program takes (8 inputs), so two levels run.
+    const tensors = Array.from({ length: 10 }, (_, i) => values(1000 + 997 * i, 40 + i));
+    let expected = 0;
+    for (const v of tensors) for (const x of v) expected += x * x;
+    const got = tf.tidy(() => globalNorm(tensors.map((v) => tf.tensor1d(v))).dataSync()[0]!);
+    expect(Math.abs(got - Math.sqrt(expected)) / Math.sqrt(expected)).toBeLessThan(2e-6);
+    expect(tf.getKernel(HOST_GLOBAL_SUM_OF_SQUARES, 'webgl')).toBeDefined();
+  });
+
+  it('guarded axpy: x + alpha y when the guard holds, x exactly when not (NaN in y)', () => {
+    const x = values(2051, 5);
+    const y = values(2051, 6);
+    tf.tidy(() => {
+      const alpha = tf.scalar(-0.25);
+      const on = guardedAxpy(tf.tensor1d(x), tf.tensor1d(y), alpha, tf.scalar(true, 'bool'));
+      const got = on.dataSync();
+      for (let i = 0; i < x.length; i++) {
+        expect(got[i]).toBeCloseTo(x[i]! - 0.25 * y[i]!, 5);
+      }
+      const bad = y.slice();
+      bad[100] = Number.NaN;
+      const off = guardedAxpy(tf.tensor1d(x), tf.tensor1d(bad), alpha, tf.scalar(false, 'bool'));
+      expect(Array.from(off.dataSync())).toEqual(Array.from(x));
+    });
+    expect(tf.getKernel(HOST_GUARDED_AXPY, 'webgl')).toBeDefined();
+  });
+
+  it('select by scalar: a or b whole, tensors and scalars, float32 and int32', () => {
+    tf.tidy(() => {
+      const a = tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32');
+      const b = tf.tensor2d([5, 6, 7, 8], [2, 2], 'int32');
+      expect(Array.from(selectByScalar(tf.scalar(true, 'bool'), a, b).dataSync())).toEqual([
+        1, 2, 3, 4,
+      ]);
+      const picked = selectByScalar(tf.scalar(false, 'bool'), a, b);
+      expect(picked.dtype).toBe('int32');
+      expect(Array.from(picked.dataSync())).toEqual([5, 6, 7, 8]);
+      const s = selectByScalar(tf.scalar(false, 'bool'), tf.scalar(1.5), tf.scalar(-2));
+      expect(s.dataSync()[0]).toBe(-2);
+    });
+    expect(tf.getKernel(HOST_SELECT_BY_SCALAR, 'webgl')).toBeDefined();
   });
 });
 

@@ -1,16 +1,22 @@
-import { sumOfSquares } from '@deltaclip/core';
-import { guardedAxpy } from '@deltaclip/core/internal';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without types
-import { assemble } from '../../scripts/build-simd.mjs';
-import { registerWasmKernels } from '../index.js';
+import { assemble } from '../../../scripts/build-simd.mjs';
+import { guardedAxpy } from '../guarded-axpy.js';
+import { HOST_GUARDED_AXPY, HOST_SUM_OF_SQUARES } from '../host-memory.js';
+import { sumOfSquares } from '../sum-of-squares.js';
 import { SIMD_MODULE_PLAIN, SIMD_MODULE_SHARED } from './module.js';
 import { simdKernelsFor } from './simd-kernels.js';
 
+// Only tfjs's own wasm backend: these run through core's kernels (./host-memory.ts).
+let previous: string;
 beforeAll(async () => {
+  previous = tf.getBackend();
   await tf.setBackend('wasm');
-  registerWasmKernels();
+});
+afterAll(async () => {
+  await tf.setBackend(previous);
 });
 
 function values(n: number, seed: number): Float32Array {
@@ -30,8 +36,11 @@ describe('the SIMD kernels over the wasm heap', () => {
     expect(shared).toBe(SIMD_MODULE_SHARED);
   });
 
-  it('load on this engine (Node has WebAssembly SIMD)', () => {
+  it('load on this engine (Node has WebAssembly SIMD), behind core’s own wasm kernels', () => {
     expect(simdKernelsFor(tf.backend())).not.toBeNull();
+    tf.tidy(() => sumOfSquares(tf.ones([3])));
+    expect(tf.getKernel(HOST_SUM_OF_SQUARES, 'wasm')).toBeDefined();
+    expect(tf.getKernel(HOST_GUARDED_AXPY, 'wasm')).toBeDefined();
   });
 
   it('sum of squares equals a float64 sum of float32 squares, for lengths around the vector width', () => {

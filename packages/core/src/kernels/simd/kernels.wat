@@ -1,7 +1,7 @@
 ;; deltaclip's optimizer kernels in WebAssembly SIMD, run over tfjs-backend-wasm's own memory
 ;; (imported), so they read and write tensors in place of the backend's heap.
 ;; `__MEMORY__` is replaced by the memory type: `0` (plain) or `0 65536 shared` (threaded builds).
-;; Assembled by scripts/build-simd.mjs into src/simd/module.ts.
+;; Assembled by scripts/build-simd.mjs into src/kernels/simd/module.ts.
 (module
   (import "env" "memory" (memory __MEMORY__))
 

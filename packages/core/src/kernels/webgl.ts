@@ -1,0 +1,344 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Core's own kernels for tfjs's WebGL backend, without importing it: the backend is reached only
+ * through `compileAndRun(program, inputs, dtype)` with a GPGPU program object (`variableNames`,
+ * `outputShape`, `userCode`: tfjs-backend-webgl compiles the fragment shader, with a getter per
+ * input such as `getX(i)` / `getXAtOutCoords()` and `setOutput(v)`, and caches it by its source
+ * and shapes), and its own kernels looked up by name in tfjs-core's registry.
+ *
+ * The stock fallbacks cost what the shaders below save: the sum of squares as a matMul of a
+ * [1, n] row by itself runs n multiply-adds in ONE fragment (no parallelism at all), and a guarded
+ * update is mul, add, then where (which tiles its scalar condition to the full shape): four
+ * full-size passes. Here the squared norm of all variables is one fused square-and-partial-sum
+ * pass per variable and one final pass over all the partial sums, the guarded update one pass, and
+ * δ-GClip's scale and regime and a step's telemetry a few one-fragment shaders (each scalar op
+ * would be a shader run of its own); nothing is read back to the host, so steps queue on the GPU.
+ */
+
+/** The slice of tfjs-backend-webgl's MathBackendWebGL used here. */
+interface WebglBackendLike {
+  compileAndRun(program: GpgpuProgram, inputs: tf.TensorInfo[], dtype?: tf.DataType): tf.TensorInfo;
+  disposeIntermediateTensorInfo(info: tf.TensorInfo): void;
+  makeTensorInfo(
+    shape: number[],
+    dtype: tf.DataType,
+    values?: tf.backend_util.BackendValues,
+  ): tf.TensorInfo;
+}
+
+/** tfjs-backend-webgl's GPGPUProgram, the members a plain unpacked program needs. */
+interface GpgpuProgram {
+  variableNames: string[];
+  outputShape: number[];
+  userCode: string;
+}
+
+/** Inputs summed by one fragment of the partial-sum pass, as BLOCK / INNER nested loops. */
+const BLOCK = 1024;
+/** Inner run summed into its own float before joining the block's total (rounding ~ INNER + BLOCK/INNER ulps, not BLOCK). */
+const INNER = 32;
+
+/** out[j] = sum of (x[i] squared, or x[i]) over i in block j of a flat x of n values. */
+function partialSums(n: number, square: boolean): GpgpuProgram {
+  return {
+    variableNames: ['X'],
+    outputShape: [Math.ceil(n / BLOCK)],
+    userCode: `
+      void main() {
+        int base = getOutputCoords() * ${BLOCK};
+        float total = 0.0;
+        for (int i = 0; i < ${BLOCK}; i += ${INNER}) {
+          float part = 0.0;
+          for (int j = 0; j < ${INNER}; j++) {
+            int k = base + i + j;
+            if (k < ${n}) {
+              float v = getX(k);
+              part += ${square ? 'v * v' : 'v'};
+            }
+          }
+          total += part;
+        }
+        setOutput(total);
+      }`,
+  };
+}
+
+/** out = g ? x + a * y : x elementwise, a and g scalars (g a bool stored as 0.0 / 1.0). */
+function guardedAxpyProgram(shape: number[]): GpgpuProgram {
+  return {
+    variableNames: ['X', 'Y', 'A', 'G'],
+    outputShape: shape,
+    // An if, not a mix(): the rejected update may be NaN, and 0 * NaN is NaN.
+    userCode: `
+      void main() {
+        float x = getXAtOutCoords();
+        if (getG() > 0.5) {
+          setOutput(x + getA() * getYAtOutCoords());
+        } else {
+          setOutput(x);
+        }
+      }`,
+  };
+}
+
+/** out = c ? a : b elementwise for a scalar c, one pass (tf.where would tile c first). */
+function selectProgram(shape: number[]): GpgpuProgram {
+  return {
+    variableNames: ['C', 'A', 'B'],
+    outputShape: shape,
+    userCode: `
+      void main() {
+        if (getC() > 0.5) {
+          setOutput(getAAtOutCoords());
+        } else {
+          setOutput(getBAtOutCoords());
+        }
+      }`,
+  };
+}
+
+/** Run one of tfjs-backend-webgl's own kernels from inside a kernel. */
+function webglKernel(
+  name: string,
+  inputs: Record<string, tf.TensorInfo>,
+  backend: unknown,
+  attrs: Record<string, unknown> = {},
+): tf.TensorInfo {
+  const config = tf.getKernel(name, 'webgl');
+  if (config === undefined) throw new Error(`tfjs-backend-webgl has no '${name}' kernel`);
+  return config.kernelFunc({
+    inputs: inputs as tf.NamedTensorInfoMap,
+    backend: backend as tf.KernelBackend,
+    attrs: attrs as tf.NamedAttrMap,
+  }) as tf.TensorInfo;
+}
+
+type Inputs<K extends string> = Record<K, tf.TensorInfo>;
+
+/** Whether `backend` has the members these kernels use (tfjs-backend-webgl's MathBackendWebGL). */
+export function acceptsWebgl(backend: unknown): boolean {
+  const b = backend as Partial<WebglBackendLike>;
+  return (
+    typeof b.compileAndRun === 'function' &&
+    typeof b.disposeIntermediateTensorInfo === 'function' &&
+    typeof b.makeTensorInfo === 'function'
+  );
+}
+
+/**
+ * δ-GClip's scale (`code` false) or regime code (true) from the norm N, in one fragment: the same
+ * rules as the ops (see ./scalars-of.ts). tfjs's shader prelude defines isnan() robustly.
+ */
+function deltaGClipScalarProgram(gamma: number, delta: number, code: boolean): GpgpuProgram {
+  const g = gamma.toExponential();
+  const d = delta.toExponential();
+  const body = code
+    ? delta >= 1
+      ? 'setOutput(0.0);'
+      : `setOutput(float(int(r < 1.0) + int(r < ${d})));`
+    : delta >= 1
+      ? 'setOutput(1.0);'
+      : `setOutput(r < ${d} ? ${d} : (r > 1.0 ? 1.0 : r));`;
+  return {
+    variableNames: ['N'],
+    outputShape: [1],
+    userCode: `
+      void main() {
+        float n = getN();
+        if (n == 0.0) {
+          setOutput(${code ? '3.0' : '0.0'});
+          return;
+        }
+        float r = isnan(n) ? 0.0 : (isinf(n) ? 0.0 : ${g} / n);
+        ${body}
+      }`,
+  };
+}
+
+/** The telemetry row [gradNorm, h, regime] of one step (see TELEMETRY_STEP), one fragment each. */
+const TELEMETRY_ROW: GpgpuProgram = {
+  variableNames: ['G', 'S', 'E', 'R', 'K'],
+  outputShape: [3],
+  userCode: `
+    void main() {
+      int i = getOutputCoords();
+      bool skipped = getK() > 0.5;
+      if (i == 0) {
+        setOutput(getG());
+      } else if (i == 1) {
+        setOutput(skipped ? 0.0 : getE() * getS());
+      } else {
+        setOutput(skipped ? 3.0 : getR());
+      }
+    }`,
+};
+
+/** The regime counts plus this step's regime. */
+function telemetryCounts(n: number): GpgpuProgram {
+  return {
+    variableNames: ['C', 'R', 'K'],
+    outputShape: [n],
+    userCode: `
+      void main() {
+        int i = getOutputCoords();
+        float code = getK() > 0.5 ? 3.0 : getR();
+        setOutput(getC(i) + (abs(float(i) - code) < 0.5 ? 1.0 : 0.0));
+      }`,
+  };
+}
+
+/** Partial sums longer than this are reduced again before the final sum. */
+const FINAL_MAX = 8192;
+/** Inputs of one final-sum program (WebGL2 guarantees 16 texture units). */
+const FINAL_INPUTS = 8;
+
+/** out[0] = the sum of every value of every (1-D) input, in one fragment. */
+function finalSum(lengths: readonly number[]): GpgpuProgram {
+  const loops = lengths
+    .map((m, i) => `for (int j = 0; j < ${m}; j++) total += getP${i}(j);`)
+    .join('\n        ');
+  return {
+    variableNames: lengths.map((_, i) => `P${i}`),
+    outputShape: [1],
+    userCode: `
+      void main() {
+        float total = 0.0;
+        ${loops}
+        setOutput(total);
+      }`,
+  };
+}
+
+/**
+ * The sum of squares of all `xs` as a [1] tensor: one fused square-and-partial-sum pass over each,
+ * the partial sums reduced again while long, then one final fragment over all of them (a pass per
+ * FINAL_INPUTS inputs), so a whole gradient's squared norm costs one full pass and a few tiny ones.
+ */
+function sumOfSquaresAll(xs: readonly tf.TensorInfo[], backend: unknown): tf.TensorInfo {
+  const gl = backend as WebglBackendLike;
+  let parts: { info: tf.TensorInfo; length: number; owned: boolean }[] = [];
+  for (const x of xs) {
+    let n = tf.util.sizeFromShape(x.shape);
+    if (n === 0) continue;
+    let current =
+      x.shape.length === 1 ? x : webglKernel(tf.Reshape, { x }, backend, { shape: [n] });
+    let square = true;
+    do {
+      const next = gl.compileAndRun(partialSums(n, square), [current], 'float32');
+      if (current !== x) gl.disposeIntermediateTensorInfo(current);
+      current = next;
+      n = Math.ceil(n / BLOCK);
+      square = false;
+    } while (n > FINAL_MAX);
+    parts.push({ info: current, length: n, owned: true });
+  }
+  if (parts.length === 0) return gl.makeTensorInfo([1], 'float32', Float32Array.of(0));
+  while (parts.length > 1 || parts[0]!.length > 1) {
+    const next: typeof parts = [];
+    for (let i = 0; i < parts.length; i += FINAL_INPUTS) {
+      const group = parts.slice(i, i + FINAL_INPUTS);
+      const out = gl.compileAndRun(
+        finalSum(group.map((p) => p.length)),
+        group.map((p) => p.info),
+        'float32',
+      );
+      for (const p of group) if (p.owned) gl.disposeIntermediateTensorInfo(p.info);
+      next.push({ info: out, length: 1, owned: true });
+    }
+    parts = next;
+  }
+  return parts[0]!.info;
+}
+
+/** A [1] result handed over as a scalar: the same unpacked data, as tfjs's Reshape does. */
+function asScalar(info: tf.TensorInfo): tf.TensorInfo {
+  return { dataId: info.dataId, shape: [], dtype: 'float32' };
+}
+
+/** The webgl kernels, under the given names (the sums of squares, guarded axpy and select). */
+export function webglKernelConfigs(names: {
+  sumOfSquares: string;
+  globalSumOfSquares: string;
+  guardedAxpy: string;
+  selectByScalar: string;
+  deltaGClipScalars: string;
+  telemetryStep: string;
+}): tf.KernelConfig[] {
+  return [
+    {
+      kernelName: names.telemetryStep,
+      backendName: 'webgl',
+      kernelFunc: ({ inputs, backend }) => {
+        const { gradNorm, clipScale, eta, regime, skipped, counts } = inputs as Inputs<
+          'gradNorm' | 'clipScale' | 'eta' | 'regime' | 'skipped' | 'counts'
+        >;
+        const gl = backend as unknown as WebglBackendLike;
+        const row = gl.compileAndRun(
+          TELEMETRY_ROW,
+          [gradNorm, clipScale, eta, regime, skipped],
+          'float32',
+        );
+        const next = gl.compileAndRun(
+          telemetryCounts(tf.util.sizeFromShape(counts.shape)),
+          [counts, regime, skipped],
+          'int32',
+        );
+        return [row, next];
+      },
+    },
+    {
+      kernelName: names.deltaGClipScalars,
+      backendName: 'webgl',
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const { norm } = inputs as Inputs<'norm'>;
+        const { gamma, delta } = attrs as unknown as { gamma: number; delta: number };
+        const gl = backend as unknown as WebglBackendLike;
+        const scale = gl.compileAndRun(deltaGClipScalarProgram(gamma, delta, false), [norm]);
+        const regime = gl.compileAndRun(
+          deltaGClipScalarProgram(gamma, delta, true),
+          [norm],
+          'int32',
+        );
+        return [
+          { dataId: scale.dataId, shape: [], dtype: 'float32' },
+          { dataId: regime.dataId, shape: [], dtype: 'int32' },
+        ];
+      },
+    },
+    {
+      kernelName: names.sumOfSquares,
+      backendName: 'webgl',
+      kernelFunc: ({ inputs, backend }) =>
+        asScalar(sumOfSquaresAll([(inputs as Inputs<'x'>).x], backend)),
+    },
+    {
+      kernelName: names.globalSumOfSquares,
+      backendName: 'webgl',
+      kernelFunc: ({ inputs, backend }) =>
+        asScalar(sumOfSquaresAll(Object.values(inputs) as tf.TensorInfo[], backend)),
+    },
+    {
+      kernelName: names.guardedAxpy,
+      backendName: 'webgl',
+      kernelFunc: ({ inputs, backend }) => {
+        const { x, y, alpha, guard } = inputs as Inputs<'x' | 'y' | 'alpha' | 'guard'>;
+        const gl = backend as unknown as WebglBackendLike;
+        return gl.compileAndRun(guardedAxpyProgram(x.shape), [x, y, alpha, guard], 'float32');
+      },
+    },
+    {
+      kernelName: names.selectByScalar,
+      backendName: 'webgl',
+      kernelFunc: ({ inputs, backend }) => {
+        const { condition, a, b } = inputs as Inputs<'condition' | 'a' | 'b'>;
+        if (a.shape.length === 0) {
+          // Scalars need no broadcast: tfjs-backend-webgl's Select itself.
+          return webglKernel(tf.Select, { condition, t: a, e: b }, backend);
+        }
+        const gl = backend as unknown as WebglBackendLike;
+        return gl.compileAndRun(selectProgram(a.shape), [condition, a, b], a.dtype);
+      },
+    },
+  ];
+}
