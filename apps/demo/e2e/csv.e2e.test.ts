@@ -104,6 +104,7 @@ describe('uploading a CSV in Chromium', () => {
     const png = await page.screenshot();
     await page.getByRole('button', { name: 'Play' }).click();
     await waitForSnapshot(page, (s) => s.running && s.step > 0);
+    await expect.poll(async () => (await trainingOn(page))[1]).not.toBe('');
     const url = page.url();
     const before = await trainingOn(page);
     expect(before[0]).toBe('spiral');
@@ -306,6 +307,10 @@ describe('uploading a CSV in Chromium', () => {
     await upload(page, 'grid.csv', Buffer.from(good.join('\n')));
     await expect.poll(() => page.getByLabel('Data set').inputValue()).toBe('csv');
     await waitForSnapshot(page, (s) => s.ready);
+    // The summary line is written after the worker reports ready: wait for it, not just ready.
+    await expect
+      .poll(async () => (await trainingOn(page))[1])
+      .toBe("grid.csv: predict 'class' (classification)");
     const before = await trainingOn(page);
     const url = page.url();
 
@@ -318,7 +323,6 @@ describe('uploading a CSV in Chromium', () => {
       );
     expect(await page.locator('#csv-progress').textContent()).toBe('');
     expect(await trainingOn(page)).toEqual(before);
-    expect(before[1]).toBe("grid.csv: predict 'class' (classification)");
     expect(page.url()).toBe(url);
     const kept = await waitForSnapshot(page, () => true);
     expect([kept.ready, kept.error]).toEqual([true, null]);
