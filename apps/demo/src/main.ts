@@ -508,7 +508,7 @@ function render(): void {
   if (status.textContent !== state) status.textContent = state;
   const s = store.summary;
   byId('run-summary').textContent = s
-    ? `${s.description} ${s.trainSize} training and ${s.testSize} test samples; ${s.inputSize} input${s.inputSize === 1 ? '' : 's'}, ${s.task === 'classification' ? `${s.outputSize} classes` : 'regression'}; MLP ${[s.inputSize, ...Array.from({ length: settings.depth }, () => settings.width), s.outputSize].join('–')} (${s.parameterCount.toLocaleString('en')} parameters, same initial weights for every optimizer); ${s.loss} loss, batches of ${s.batchSize}${s.batchSize === s.trainSize ? ' (full batch)' : ''}.`
+    ? `${s.description} ${s.trainSize} training and ${s.testSize} test samples; ${s.inputSize} input${s.inputSize === 1 ? '' : 's'}, ${s.task === 'classification' ? `${s.outputSize} classes` : 'regression'}; MLP ${[s.inputSize, ...settings.hidden, s.outputSize].join('–')} (${s.parameterCount.toLocaleString('en')} parameters, same initial weights for every optimizer); ${s.loss} loss, batches of ${s.batchSize}${s.batchSize === s.trainSize ? ' (full batch)' : ''}.`
     : '';
   if (charts && (!store.running || lastRender - lastCharted >= CHART_MS)) {
     lastCharted = lastRender;

@@ -9,6 +9,9 @@ import {
   BUNDLED_SETS,
   CLASSIFICATION_SETS,
   type DatasetName,
+  FEATURE_LABELS,
+  FEATURES,
+  type FeatureId,
   isRegression,
   isSynthetic,
   LOSSES,
@@ -88,6 +91,20 @@ function stepLogScale(input: HTMLInputElement, range: LogStepRange): void {
   });
 }
 
+/** Keys shown by a group of checkboxes, and the id of the group's message slot. */
+const GROUP_SLOTS: ReadonlyMap<string, string> = new Map([
+  ['opt', 'optimizers-error'],
+  ['feat', 'features-error'],
+]);
+
+/** Whether a data set's points lie in the plane (the input features apply). */
+export function isPlane(dataset: DatasetName): boolean {
+  return (
+    (CLASSIFICATION_SETS as readonly string[]).includes(dataset) ||
+    (SURFACE_SETS as readonly string[]).includes(dataset)
+  );
+}
+
 const PARAM_LABELS = {
   eta: 'η (learning rate)',
   gamma: 'γ (clip threshold)',
@@ -145,6 +162,7 @@ export class SettingsForm {
   readonly csvDrop: DropColumns;
   private readonly controls: (HTMLInputElement | HTMLSelectElement)[] = [];
   private readonly optimizerBoxes = new Map<OptimizerId, HTMLInputElement>();
+  private readonly featureBoxes = new Map<FeatureId, HTMLInputElement>();
   private readonly dataset: HTMLSelectElement;
   private readonly loss: HTMLSelectElement;
 
@@ -221,12 +239,49 @@ export class SettingsForm {
       h('p', { id: 'csv-progress', class: 'help', 'aria-live': 'polite' }),
       h('p', { id: 'csv-error', class: 'error', role: 'alert' }),
     );
+    const featureGroup = h(
+      'fieldset',
+      { class: 'features', id: 'features', 'aria-describedby': 'features-help features-error' },
+      h('legend', {}, 'Inputs'),
+      h(
+        'div',
+        { class: 'feature-boxes' },
+        ...FEATURES.map((f) => {
+          const box = h('input', { id: `feat-${f}`, type: 'checkbox', value: f });
+          this.featureBoxes.set(f, box);
+          return h(
+            'span',
+            { class: 'check' },
+            box,
+            h('label', { for: `feat-${f}` }, FEATURE_LABELS[f]),
+          );
+        }),
+      ),
+      h(
+        'small',
+        { id: 'features-help', class: 'help' },
+        '2-D sets: what the network is fed, computed from each point (x₁, x₂)',
+      ),
+      h('small', { id: 'features-error', class: 'field-error error', role: 'alert' }),
+    );
     const network = h(
       'fieldset',
       {},
       h('legend', {}, 'Network (MLP)'),
-      field('Hidden layers', numberInput('depth', 'depth', { min: '0', max: '6', step: '1' })),
-      field('Width', numberInput('width', 'width', { min: '1', max: '256', step: '1' })),
+      featureGroup,
+      field(
+        'Hidden layers',
+        h('input', {
+          id: 'hidden',
+          name: 'hidden',
+          'data-key': 'hidden',
+          type: 'text',
+          inputmode: 'numeric',
+          autocomplete: 'off',
+          spellcheck: 'false',
+        }),
+        'units per layer, input side first, e.g. 8,8 (empty: no hidden layer)',
+      ),
       field(
         'Activation',
         select(
@@ -249,6 +304,11 @@ export class SettingsForm {
       {},
       h('legend', {}, 'Training'),
       field('Loss', this.loss, 'square is the theory’s; regression always uses it'),
+      field(
+        'Weight decay λ',
+        numberInput('weight-decay', 'wd', { min: '0', max: '10' }),
+        'L2: λ/2·‖kernels‖² added to every optimizer’s loss (0 = none)',
+      ),
       field(
         'Batch size',
         numberInput('batch', 'batch', { min: '0', step: '1' }),
@@ -320,6 +380,7 @@ export class SettingsForm {
       control.addEventListener('change', onChange);
     }
     for (const box of this.optimizerBoxes.values()) box.addEventListener('change', onChange);
+    for (const box of this.featureBoxes.values()) box.addEventListener('change', onChange);
   }
 
   /** Show `settings` in the controls. */
@@ -341,6 +402,12 @@ export class SettingsForm {
       if (value !== null) control.value = value;
     }
     for (const [id, box] of this.optimizerBoxes) box.checked = settings.optimizers.includes(id);
+    // Features are functions of the plane's two coordinates: other sets feed their own columns.
+    const plane = isPlane(settings.dataset);
+    for (const [f, box] of this.featureBoxes) {
+      box.checked = settings.features.includes(f);
+      box.disabled = !plane;
+    }
     const synthetic = isSynthetic(settings.dataset);
     for (const id of ['samples', 'noise']) {
       (this.element.querySelector(`#${id}`) as HTMLInputElement).disabled = !synthetic;
@@ -367,17 +434,19 @@ export class SettingsForm {
       const slot = this.element.querySelector<HTMLElement>(`#${control.id}-error`);
       if (slot) slot.textContent = (byKey.get(control.id) ?? []).join(' ');
     }
-    const opt = this.element.querySelector<HTMLElement>('#optimizers-error');
-    if (opt)
-      opt.textContent = problems
-        .filter((p) => p.key === 'opt')
-        .map((p) => p.message)
-        .join(' ');
-    return rest.filter((p) => p.key !== 'opt');
+    for (const [key, slotId] of GROUP_SLOTS) {
+      const slot = this.element.querySelector<HTMLElement>(`#${slotId}`);
+      if (slot)
+        slot.textContent = problems
+          .filter((p) => p.key === key)
+          .map((p) => p.message)
+          .join(' ');
+    }
+    return rest.filter((p) => !GROUP_SLOTS.has(p.key ?? ''));
   }
 
   private controlFor(key: string): HTMLInputElement | HTMLSelectElement | undefined {
-    if (key === 'opt') return undefined;
+    if (GROUP_SLOTS.has(key)) return undefined;
     return this.controls.find((c) => c.dataset.key === key);
   }
 
@@ -391,6 +460,7 @@ export class SettingsForm {
     }
     const chosen = OPTIMIZER_IDS.filter((id) => this.optimizerBoxes.get(id)!.checked);
     params.set('opt', chosen.join(','));
+    params.set('feat', FEATURES.filter((f) => this.featureBoxes.get(f)!.checked).join(','));
     return params;
   }
 }

@@ -3,7 +3,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../state/settings.js';
 import type { FromWorker } from './protocol.js';
 import { Trainer } from './trainer.js';
 
-const settings: Settings = { ...DEFAULT_SETTINGS, samples: 100, depth: 1, width: 8, evalEvery: 5 };
+const settings: Settings = { ...DEFAULT_SETTINGS, samples: 100, hidden: [8], evalEvery: 5 };
 
 function harness() {
   const messages: FromWorker[] = [];

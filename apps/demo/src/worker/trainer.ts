@@ -59,10 +59,11 @@ function summarize(race: Race): RaceSummary {
     task: data.task,
     trainSize: data.train.size,
     testSize: data.test?.size ?? 0,
-    inputSize: data.inputSize,
+    // What the model is fed: the chosen input features on a 2-D set.
+    inputSize: race.inputNames.length,
     outputSize: data.outputSize,
     classes: data.classes,
-    featureNames: data.featureNames,
+    featureNames: race.inputNames,
     parameterCount: race.parameterCount,
     batchSize:
       settings.batchSize === 0 ? data.train.size : Math.min(settings.batchSize, data.train.size),
