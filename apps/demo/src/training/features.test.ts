@@ -7,7 +7,9 @@ describe('input features', () => {
   it('computes each input of a point by its formula', () => {
     // x1 = 0.5, x2 = -2: sin values from a table (sin 0.5 = 0.4794255386, sin -2 = -0.9092974268).
     const expected = [0.5, -2, 0.25, 4, -1, 0.479425538604203, -0.9092974268256817];
-    FEATURES.forEach((f, i) => expect(featureValue(f, 0.5, -2)).toBeCloseTo(expected[i]!, 12));
+    FEATURES.forEach((f, i) => {
+      expect(featureValue(f, 0.5, -2)).toBeCloseTo(expected[i]!, 12);
+    });
   });
 
   it('maps rows as the plain-number formulas do, in the order chosen', async () => {
@@ -20,7 +22,9 @@ describe('input features', () => {
     const reference = [0, 1, 2].flatMap((r) =>
       chosen.map((f) => featureValue(f, points[2 * r]!, points[2 * r + 1]!)),
     );
-    values.forEach((v, i) => expect(v).toBeCloseTo(reference[i]!, 5));
+    values.forEach((v, i) => {
+      expect(v).toBeCloseTo(reference[i]!, 5);
+    });
     tf.dispose([x, mapped]);
   });
 
