@@ -24,7 +24,8 @@ import { byId, h } from './ui/dom.js';
 import { explainAnalysis, fmt } from './ui/explain.js';
 import { download, runLogDocument, toJson, weightsDocument } from './ui/export.js';
 import { SettingsForm } from './ui/form.js';
-import { classColor, css, drawHeatmap, VALUE_HIGH, VALUE_LOW } from './ui/heatmap.js';
+import { DEFAULT_VIEW, drawHeatmap, type HeatmapView } from './ui/heatmap.js';
+import { legendItems } from './ui/output-legend.js';
 import { RunStore } from './ui/run-store.js';
 import type { CsvUpload, CsvVerdict, FromWorker, ToWorker } from './worker/protocol.js';
 
@@ -51,6 +52,8 @@ let charts: Charts | null = null;
 let chartTexts: HTMLElement[] = [];
 let chartTables: { details: HTMLDetailsElement; body: HTMLElement; drawnStep: number }[] = [];
 let heatmapCanvases: Partial<Record<OptimizerId, HTMLCanvasElement>> = {};
+let heatmapView: HeatmapView = DEFAULT_VIEW;
+let legends: HTMLElement[] = [];
 let statCells: Partial<Record<OptimizerId, HTMLElement>> = {};
 let csvRequest = 0;
 const csvPending = new Map<number, (verdict: CsvVerdict) => void>();
@@ -325,10 +328,12 @@ function buildOutputs(): void {
   const cards = byId('cards');
   cards.replaceChildren();
   heatmapCanvases = {};
+  legends = [];
   statCells = {};
   const cardHosts: Partial<Record<OptimizerId, { stepSize: HTMLElement; gradNorm: HTMLElement }>> =
     {};
   const summary = store.summary;
+  byId('heatmap-view').hidden = !summary?.plane;
   for (const id of settings.optimizers) {
     const stats = h('p', { class: 'stats' });
     statCells[id] = stats;
@@ -392,34 +397,51 @@ function buildOutputs(): void {
   renderSoon();
 }
 
-/** The output's colour key: one swatch per class, or the regression scale with its end values. */
+/** The output's colour key (see output-legend.ts), redrawn when the view toggles change. */
 function outputLegend(summary: NonNullable<typeof store.summary>): HTMLElement {
-  if (summary.task === 'classification') {
-    return h(
-      'span',
-      { class: 'output-legend' },
-      ...summary.classes.map((name, k) =>
-        h(
+  const el = h('span', { class: 'output-legend' });
+  fillLegend(el, summary);
+  legends.push(el);
+  return el;
+}
+
+function fillLegend(el: HTMLElement, summary: NonNullable<typeof store.summary>): void {
+  el.replaceChildren(
+    ...legendItems(summary, heatmapView).map((item) => {
+      if (item.kind === 'class') {
+        return h(
           'span',
           { class: 'swatch-item' },
-          h('span', { class: 'swatch', style: `background: ${css(classColor(k))}` }),
-          name,
-        ),
-      ),
-    );
-  }
-  const [lo, hi] = summary.targetRange ?? [0, 1];
-  return h(
-    'span',
-    { class: 'output-legend' },
-    fmt(lo),
-    h('span', {
-      class: 'scale',
-      style: `background: linear-gradient(to right, ${css(VALUE_LOW)}, #fff, ${css(VALUE_HIGH)})`,
+          h('span', { class: 'swatch', style: `background: ${item.color}` }),
+          item.label,
+        );
+      }
+      if (item.kind === 'scale') {
+        return h(
+          'span',
+          { class: 'swatch-item' },
+          item.low,
+          h('span', { class: 'scale', style: `background: ${item.background}` }),
+          item.high,
+        );
+      }
+      return h('span', { class: 'legend-note' }, item.label);
     }),
-    fmt(hi),
   );
 }
+
+/** Show test data / Discretize output: how the heatmaps are drawn (not URL state). */
+const showTestBox = byId<HTMLInputElement>('show-test');
+const discretizeBox = byId<HTMLInputElement>('discretize');
+function onViewChange(): void {
+  heatmapView = { showTest: showTestBox.checked, discretize: discretizeBox.checked };
+  const s = store.summary;
+  if (s) for (const el of legends) fillLegend(el, s);
+  drawnHeatmaps = -1; // redraw with the new view at the next frame, playing or not
+  renderSoon();
+}
+showTestBox.addEventListener('change', onViewChange);
+discretizeBox.addEventListener('change', onViewChange);
 
 /** Under every chart: its text alternative (live) and a data table opened on demand. */
 function addChartTexts(chartsNow: Charts): void {
@@ -545,7 +567,7 @@ function render(): void {
     drawnHeatmaps = store.heatmapCount;
     for (const id of store.ids) {
       const canvas = heatmapCanvases[id];
-      if (canvas) drawHeatmap(canvas, s, store.heatmaps[id]);
+      if (canvas) drawHeatmap(canvas, s, store.heatmaps[id], heatmapView);
     }
   }
   if (s && store.analysesCount !== drawnAnalyses) {
