@@ -88,6 +88,7 @@ function startWorker(backend: BackendSetting): void {
   workerBackend = backend;
   store.backend = null;
   post({ type: 'backend', backend });
+  post({ type: 'thumbnails' });
 }
 
 /** Start a new run of the current settings (Reset, or any change of settings). */
@@ -263,6 +264,9 @@ function onWorkerMessage(message: FromWorker): void {
     }
     case 'csv-progress':
       csvProgress.textContent = message.progress.text;
+      return;
+    case 'thumbnails':
+      form.showThumbnails(message.thumbnails, settings.dataset);
       return;
     case 'error':
       if (message.runId === -1 || message.runId === runId) showRunError(message.message);

@@ -3,6 +3,8 @@
  * URL parameters and url-state.ts does all parsing and checking; labels on every control, native
  * inputs only (keyboard-operable as they are).
  */
+
+import { type Thumbnail, thumbnailDots } from '../data/thumbnails.js';
 import {
   ACTIVATIONS,
   BACKENDS,
@@ -27,6 +29,7 @@ import {
 import { encodeSettings, type SettingProblem } from '../state/url-state.js';
 import { DropColumns } from './csv-drop.js';
 import { h } from './dom.js';
+import { classColor, css, valueColor } from './heatmap.js';
 import { type LogStepRange, logStep } from './log-step.js';
 
 const DATASET_LABELS: Readonly<Record<DatasetName, string>> = {
@@ -163,6 +166,13 @@ export class SettingsForm {
   private readonly controls: (HTMLInputElement | HTMLSelectElement)[] = [];
   private readonly optimizerBoxes = new Map<OptimizerId, HTMLInputElement>();
   private readonly featureBoxes = new Map<FeatureId, HTMLInputElement>();
+  /** The 2-D sets as pictures (as in TensorFlow Playground): a click chooses the set. */
+  private readonly thumbnails: HTMLElement = h('div', {
+    class: 'thumbnails',
+    id: 'thumbnails',
+    role: 'group',
+    'aria-label': 'Data sets',
+  });
   private readonly dataset: HTMLSelectElement;
   private readonly loss: HTMLSelectElement;
 
@@ -213,6 +223,7 @@ export class SettingsForm {
       {},
       h('legend', {}, 'Data'),
       field('Data set', this.dataset),
+      this.thumbnails,
       field(
         'Points',
         numberInput('samples', 'n', { min: '20', max: '5000', step: '1' }),
@@ -383,6 +394,58 @@ export class SettingsForm {
     for (const box of this.featureBoxes.values()) box.addEventListener('change', onChange);
   }
 
+  /** Draw the data-set thumbnails (from the worker); each button picks its set. */
+  showThumbnails(list: readonly Thumbnail[], current: DatasetName): void {
+    const size = 48;
+    const scale = Math.max(1, Math.round(globalThis.devicePixelRatio ?? 1));
+    this.thumbnails.replaceChildren(
+      ...list.map((t) => {
+        const canvas = h('canvas', {
+          width: String(size * scale),
+          height: String(size * scale),
+          'aria-hidden': 'true',
+        });
+        const ctx = canvas.getContext('2d');
+        if (ctx) {
+          ctx.scale(scale, scale);
+          for (const d of thumbnailDots(t, size)) {
+            ctx.fillStyle = css(
+              t.task === 'classification' ? classColor(d.value) : valueColor(d.value),
+            );
+            ctx.beginPath();
+            ctx.arc(d.cx, d.cy, 1.4, 0, 2 * Math.PI);
+            ctx.fill();
+          }
+        }
+        const button = h(
+          'button',
+          {
+            type: 'button',
+            class: 'thumbnail',
+            id: `thumb-${t.dataset}`,
+            'data-dataset': t.dataset,
+            title: DATASET_LABELS[t.dataset],
+            'aria-label': DATASET_LABELS[t.dataset],
+          },
+          canvas,
+        );
+        button.addEventListener('click', () => {
+          if (this.dataset.value === t.dataset) return;
+          this.dataset.value = t.dataset;
+          this.dataset.dispatchEvent(new Event('change', { bubbles: true }));
+        });
+        return button;
+      }),
+    );
+    this.markThumbnail(current);
+  }
+
+  private markThumbnail(current: DatasetName): void {
+    for (const b of this.thumbnails.querySelectorAll<HTMLButtonElement>('button')) {
+      b.setAttribute('aria-pressed', String(b.dataset.dataset === current));
+    }
+  }
+
   /** Show `settings` in the controls. */
   show(settings: Settings, csvColumns: readonly string[] | null): void {
     const params = new URLSearchParams(encodeSettings(settings));
@@ -402,6 +465,7 @@ export class SettingsForm {
       if (value !== null) control.value = value;
     }
     for (const [id, box] of this.optimizerBoxes) box.checked = settings.optimizers.includes(id);
+    this.markThumbnail(settings.dataset);
     // Features are functions of the plane's two coordinates: other sets feed their own columns.
     const plane = isPlane(settings.dataset);
     for (const [f, box] of this.featureBoxes) {

@@ -6,6 +6,7 @@ import type { StepTelemetry } from '@deltaclip/core';
 import type { NamedWeight } from '@deltaclip/models';
 import type { CsvProgress } from '../data/csv-upload.js';
 import type { PlaneExtent, Task } from '../data/prepare-data.js';
+import type { Thumbnail } from '../data/thumbnails.js';
 import type { OptimizerId, Settings } from '../state/settings.js';
 import type { Analysis, BetaPoint, EvalPoint, RaceUpdate } from '../training/race.js';
 
@@ -69,6 +70,8 @@ export type ToWorker =
   | { readonly type: 'step'; readonly runId: number; readonly count: number }
   | { readonly type: 'weights'; readonly runId: number }
   | { readonly type: 'history'; readonly runId: number }
+  /** The points of every 2-D set, for the data-set chooser. */
+  | { readonly type: 'thumbnails' }
   | {
       readonly type: 'check-csv';
       readonly requestId: number;
@@ -115,6 +118,7 @@ export type FromWorker =
   | { readonly type: 'error'; readonly runId: number; readonly message: string }
   | { readonly type: 'csv-check'; readonly requestId: number; readonly verdict: CsvVerdict }
   | { readonly type: 'csv-progress'; readonly progress: CsvProgress }
+  | { readonly type: 'thumbnails'; readonly thumbnails: readonly Thumbnail[] }
   | {
       readonly type: 'weights';
       readonly runId: number;

@@ -48,6 +48,24 @@ afterEach(() => {
 });
 
 describe('Trainer', () => {
+  it('answers a thumbnails request with every 2-D set, and states the model’s inputs in the summary', async () => {
+    const { trainer, messages } = harness();
+    trainers.push(trainer);
+    await trainer.receive({ type: 'thumbnails' });
+    const t = messages[0]!;
+    if (t.type !== 'thumbnails') throw new Error(`expected thumbnails, got ${t.type}`);
+    expect(t.thumbnails.map((x) => x.dataset)).toContain('spiral');
+    await trainer.receive({
+      type: 'init',
+      runId: 1,
+      settings: { ...settings, features: ['x1', 'x2', 'sinx1'] },
+    });
+    const ready = messages[1]!;
+    if (ready.type !== 'ready') throw new Error(`expected ready, got ${ready.type}`);
+    expect(ready.summary.inputSize).toBe(3);
+    expect(ready.summary.featureNames).toEqual(['x1', 'x2', 'sinx1']);
+  });
+
   it('prepares a race, steps it, plays and pauses, in order', async () => {
     const { trainer, messages, next, settle, deferred } = harness();
     trainers.push(trainer);

@@ -12,6 +12,7 @@ import {
   readCsvUpload,
 } from '../data/csv-upload.js';
 import { prepareData } from '../data/prepare-data.js';
+import { thumbnails } from '../data/thumbnails.js';
 import { GRID_SIZE, Race } from '../training/race.js';
 import type {
   CsvUpload,
@@ -147,6 +148,10 @@ export class Trainer {
   }
 
   private async handle(message: ToWorker): Promise<void> {
+    if (message.type === 'thumbnails') {
+      this.host.post({ type: 'thumbnails', thumbnails: thumbnails() });
+      return;
+    }
     if (message.type === 'check-csv') {
       const options = { target: message.target, test: message.test, seed: message.seed };
       let verdict: CsvVerdict;
