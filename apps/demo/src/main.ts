@@ -8,6 +8,7 @@ import { PRESETS, presetHash, presetOf } from './state/presets.js';
 import {
   type BackendSetting,
   DEFAULT_SETTINGS,
+  FEATURE_LABELS,
   OPTIMIZER_LABELS,
   type OptimizerId,
   type Settings,
@@ -19,12 +20,14 @@ import {
   type SettingProblem,
   sameSettings,
 } from './state/url-state.js';
+import { DIAGRAM_MAX_UNITS, type NetworkWeights } from './training/network.js';
 import { Charts, OPTIMIZER_COLORS } from './ui/charts.js';
 import { byId, h } from './ui/dom.js';
 import { explainAnalysis, fmt } from './ui/explain.js';
 import { download, runLogDocument, toJson, weightsDocument } from './ui/export.js';
 import { SettingsForm } from './ui/form.js';
 import { DEFAULT_VIEW, drawHeatmap, type HeatmapView } from './ui/heatmap.js';
+import { diagramLayout, drawDiagram } from './ui/network-diagram.js';
 import { legendItems } from './ui/output-legend.js';
 import { RunStore } from './ui/run-store.js';
 import type { CsvUpload, CsvVerdict, FromWorker, ToWorker } from './worker/protocol.js';
@@ -277,6 +280,7 @@ function onWorkerMessage(message: FromWorker): void {
   if (message.runId !== runId) return; // from a run that was reset
   switch (message.type) {
     case 'ready':
+      takeNetwork(message.progress.network);
       store.summary = message.summary;
       store.ready = true;
       store.apply(message.progress);
@@ -284,6 +288,7 @@ function onWorkerMessage(message: FromWorker): void {
       if (wantPlay) post({ type: 'play', runId });
       break;
     case 'progress':
+      takeNetwork(message.progress.network);
       store.apply(message.progress);
       break;
     case 'weights':
@@ -314,6 +319,32 @@ function onWorkerMessage(message: FromWorker): void {
   renderSoon();
 }
 
+/** The diagram's latest weights (the worker sends them at most twice a second). */
+let network: NetworkWeights | null = null;
+let networkDrawn = true;
+function takeNetwork(next: NetworkWeights | null): void {
+  if (next === null) return;
+  network = next;
+  networkDrawn = false;
+}
+
+function drawNetwork(): void {
+  const s = store.summary;
+  if (networkDrawn || network === null || s === null) return;
+  networkDrawn = true;
+  const svg = byId('network-svg') as unknown as SVGSVGElement;
+  const outputs = s.task === 'classification' ? s.classes : s.outputSize === 1 ? ['y'] : [];
+  drawDiagram(svg, diagramLayout(network, s.featureNames.map(featureLabel), outputs, 360, 240));
+  byId('network-caption').textContent =
+    `Weights of ${OPTIMIZER_LABELS[network.optimizer]} at step ${network.step.toLocaleString('en')}: ` +
+    `${[s.inputSize, ...settings.hidden, s.outputSize].join('–')} units, at most ${DIAGRAM_MAX_UNITS} drawn per layer; ` +
+    'edge colour: the sign (same colours as the low and high ends of the heatmap scale), width: |w|.';
+}
+
+function featureLabel(name: string): string {
+  return (FEATURE_LABELS as Record<string, string>)[name] ?? name;
+}
+
 function showRunError(message: string): void {
   store.error = message;
   runError.textContent = message;
@@ -327,6 +358,7 @@ function buildOutputs(): void {
   // New canvases and panels are blank: whatever the store holds must be drawn into them.
   drawnHeatmaps = -1;
   drawnAnalyses = -1;
+  networkDrawn = false;
   lastDescribed = Number.NEGATIVE_INFINITY;
   lastCharted = Number.NEGATIVE_INFINITY;
   const cards = byId('cards');
@@ -574,6 +606,7 @@ function render(): void {
       if (canvas) drawHeatmap(canvas, s, store.heatmaps[id], heatmapView);
     }
   }
+  drawNetwork();
   if (s && store.analysesCount !== drawnAnalyses) {
     drawnAnalyses = store.analysesCount;
     renderAnalyses();

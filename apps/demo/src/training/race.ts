@@ -37,6 +37,7 @@ import {
   type Settings,
 } from '../state/settings.js';
 import { featureTensor, isIdentity } from './features.js';
+import { type NetworkWeights, readNetwork } from './network.js';
 import { createOptimizer, effectiveDelta, isClipping, type RacingOptimizer } from './optimizers.js';
 
 /** Full-batch measurements of one optimizer at one step. */
@@ -486,6 +487,16 @@ export class Race {
       });
     }
     return result;
+  }
+
+  /**
+   * The weights the network diagram shows: those of the last optimizer raced (δ-GClip whenever
+   * it races), the first units of each layer only.
+   */
+  async network(): Promise<NetworkWeights | null> {
+    const r = this.racers[this.racers.length - 1];
+    if (r === undefined) return null;
+    return { optimizer: r.id, step: this.step, layers: await readNetwork(r.model) };
   }
 
   /** Current weights of each optimizer's model. */

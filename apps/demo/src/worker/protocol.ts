@@ -8,6 +8,7 @@ import type { CsvProgress } from '../data/csv-upload.js';
 import type { PlaneExtent, Task } from '../data/prepare-data.js';
 import type { Thumbnail } from '../data/thumbnails.js';
 import type { OptimizerId, Settings } from '../state/settings.js';
+import type { NetworkWeights } from '../training/network.js';
 import type { Analysis, BetaPoint, EvalPoint, RaceUpdate } from '../training/race.js';
 
 /** The backend the worker trains on. */
@@ -104,6 +105,8 @@ export interface Progress {
   readonly stepsPerSecond: number | null;
   readonly heatmaps: Partial<Record<OptimizerId, Float32Array>> | null;
   readonly analyses: readonly Analysis[] | null;
+  /** The network diagram's weights, at most every DIAGRAM_MS while playing (null: none new). */
+  readonly network: NetworkWeights | null;
 }
 
 export type FromWorker =

@@ -27,6 +27,8 @@ import type {
 export const SLICE_MS = 40;
 /** Heatmaps are recomputed at most this often while playing. */
 export const HEATMAP_MS = 250;
+/** The network diagram's weights are sent at most this often while playing (twice a second). */
+export const DIAGRAM_MS = 500;
 /** Window of the steps-per-second figure. */
 export const RATE_WINDOW_MS = 2000;
 
@@ -87,6 +89,7 @@ export class Trainer {
   private queue: Promise<void> = Promise.resolve();
   private rate: { time: number; step: number }[] = [];
   private lastHeatmap = 0;
+  private lastNetwork = Number.NEGATIVE_INFINITY;
   /** The last upload parsed, and the last preparation of it (a check, then the race, reuse it). */
   private upload: { readonly id: number; readonly table: Table } | null = null;
   private prepared: { readonly key: string; readonly value: PreparedCsv } | null = null;
@@ -291,7 +294,12 @@ export class Trainer {
     if (withHeatmap) this.lastHeatmap = this.host.now();
     // The certificate is re-judged whenever beta was measured again (and when asked for).
     const analyses = newBetas > 0 || settled ? await race.analyses() : null;
+    const now = this.host.now();
+    const withNetwork = settled || now - this.lastNetwork >= DIAGRAM_MS;
+    if (withNetwork) this.lastNetwork = now;
+    const network = withNetwork ? await race.network() : null;
     return {
+      network,
       update,
       running: this.running,
       stepsPerSecond: this.stepsPerSecond(),
