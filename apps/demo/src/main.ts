@@ -332,7 +332,7 @@ function drawNetwork(): void {
   const s = store.summary;
   if (networkDrawn || network === null || s === null) return;
   networkDrawn = true;
-  const svg = byId('network-svg') as unknown as SVGSVGElement;
+  const svg = byId('network-svg') as unknown as SVGGElement;
   const outputs = s.task === 'classification' ? s.classes : s.outputSize === 1 ? ['y'] : [];
   drawDiagram(svg, diagramLayout(network, s.featureNames.map(featureLabel), outputs, 360, 240));
   byId('network-caption').textContent =

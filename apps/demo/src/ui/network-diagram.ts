@@ -98,8 +98,8 @@ function el(name: string, attrs: Record<string, string | number>): SVGElement {
   return e;
 }
 
-/** Draw the layout into an <svg> (replacing what it held). */
-export function drawDiagram(svg: SVGSVGElement, layout: DiagramLayout): void {
+/** Draw the layout into an <svg>'s group (replacing what it held). */
+export function drawDiagram(svg: SVGElement, layout: DiagramLayout): void {
   const children: SVGElement[] = [];
   for (const e of layout.edges) {
     children.push(
