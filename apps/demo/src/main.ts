@@ -554,7 +554,7 @@ function render(): void {
   const backendText =
     b === null
       ? 'starting the backend…'
-      : `${b.name} (${b.variant}, ${b.threads} thread${b.threads === 1 ? '' : 's'})${b.fallback ? ` — ${b.fallback}` : ''}`;
+      : `${b.name} (${b.variant}, ${b.gpu ? 'GPU' : `${b.threads} thread${b.threads === 1 ? '' : 's'}`})${b.fallback ? ` — ${b.fallback}` : ''}`;
   const rate =
     store.stepsPerSecond === null ? '' : ` · ${Math.round(store.stepsPerSecond)} steps/s`;
   // The step counter changes many times a second: it sits outside the live region, which only

@@ -68,7 +68,7 @@ export const FEATURE_LABELS: Readonly<Record<FeatureId, string>> = {
 export const MAX_HIDDEN_LAYERS = 6;
 export const MAX_LAYER_WIDTH = 256;
 
-export const BACKENDS = ['auto', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['auto', 'wasm', 'webgl', 'cpu'] as const;
 export type BackendSetting = (typeof BACKENDS)[number];
 
 export interface OptimizerParams {

@@ -342,7 +342,7 @@ export class SettingsForm {
           'backend',
           BACKENDS.map((b) => [b, b] as const),
         ),
-        'auto: WASM, or cpu where WASM cannot start',
+        'auto: WASM, or cpu where WASM cannot start; webgl: the GPU through WebGL2 where the browser has it (else WASM)',
       ),
     );
     const optimizers = h(

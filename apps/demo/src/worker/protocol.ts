@@ -17,6 +17,8 @@ export interface BackendSummary {
   readonly variant: string;
   readonly threads: number;
   readonly simd: boolean;
+  /** Whether it computes on the GPU (WebGL). */
+  readonly gpu: boolean;
   /** Why the worker fell back to the cpu backend, when it did. */
   readonly fallback: string | null;
 }
