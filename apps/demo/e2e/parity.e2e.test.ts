@@ -56,6 +56,14 @@ async function race(page: Page, steps: number): Promise<DemoSnapshot> {
 const hashParams = (page: Page) =>
   page.evaluate(() => Object.fromEntries(new URLSearchParams(location.hash.slice(1))));
 
+/** Wait until the heatmaps show the latest outputs with the current toggles. */
+const heatmapsDrawn = (page: Page) =>
+  page.waitForFunction(() =>
+    (
+      globalThis as unknown as { __deltaclip: { heatmapsDrawn(): boolean } }
+    ).__deltaclip.heatmapsDrawn(),
+  );
+
 /** Wait until a new run of the settings in the link is ready. */
 const readyAgain = (page: Page) => waitForSnapshot(page, (s) => s.ready && s.step === 0);
 
@@ -138,7 +146,11 @@ describe('TensorFlow Playground parity', () => {
 
   it('toggles test points and discretized output on the heatmaps, with the legend following', async () => {
     const { page, errors } = await open(hashOf({ dataset: 'circle', hidden: [16] }));
-    await race(page, 150);
+    const paused = await race(page, 150);
+    // One Step: its progress (with heatmaps) is the last message of the run, so the picture
+    // stays as it is until a toggle changes it.
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await waitForSnapshot(page, (x) => x.step === paused.step + 1);
     const pixels = () =>
       page.evaluate(() => {
         const c = document.querySelector<HTMLCanvasElement>('#heatmap-dgclip')!;
@@ -155,14 +167,11 @@ describe('TensorFlow Playground parity', () => {
         for (let i = 0; i < d.length; i += 97) sum = (sum * 31 + d[i]!) % 1_000_000_007;
         return { colours: colours.size, sum };
       });
-    const frame = () =>
-      page.evaluate(
-        () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
-      );
-    await frame();
+    await heatmapsDrawn(page);
     const shown = await pixels();
     await page.getByLabel('Show test data').uncheck();
-    await expect.poll(async () => (await pixels()).sum).not.toBe(shown.sum);
+    await heatmapsDrawn(page);
+    expect((await pixels()).sum).not.toBe(shown.sum);
     await expect
       .poll(() => page.locator('#card-dgclip .output-legend').textContent())
       .toContain('● training points (test hidden)');
@@ -171,12 +180,13 @@ describe('TensorFlow Playground parity', () => {
     await expect
       .poll(() => page.locator('#card-dgclip .output-legend').textContent())
       .toContain('regions: predicted class');
-    // The heatmaps redraw at the page's next render (within a few frames).
-    await expect.poll(async () => (await pixels()).colours).toBeLessThan(continuous.colours / 2);
+    await heatmapsDrawn(page);
+    expect((await pixels()).colours).toBeLessThan(continuous.colours / 2);
     // Both toggles back: the first picture again (the run is paused, nothing else changed).
     await page.getByLabel('Discretize output').uncheck();
     await page.getByLabel('Show test data').check();
-    await expect.poll(async () => (await pixels()).sum).toBe(shown.sum);
+    await heatmapsDrawn(page);
+    expect((await pixels()).sum).toBe(shown.sum);
     await page.screenshot({ path: join(ARTIFACTS, 'parity-heatmaps.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

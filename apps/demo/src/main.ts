@@ -735,6 +735,8 @@ byId('skip').addEventListener('click', (event) => {
   /** The certificate level of one optimizer's latest analysis. */
   level: (id: OptimizerId) => store.analyses.find((a) => a.id === id)?.certificate.verdict ?? null,
   chartRanges: () => charts?.yRanges() ?? [],
+  /** Whether the heatmaps show the latest outputs with the current view toggles. */
+  heatmapsDrawn: () => store.heatmapCount === drawnHeatmaps,
   chartPoints: () => charts?.pointCounts() ?? [],
 };
 

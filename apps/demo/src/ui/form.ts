@@ -171,7 +171,7 @@ export class SettingsForm {
     class: 'thumbnails',
     id: 'thumbnails',
     role: 'group',
-    'aria-label': 'Data sets',
+    'aria-label': 'Pick a 2-D set by its picture',
   });
   private readonly dataset: HTMLSelectElement;
   private readonly loss: HTMLSelectElement;
