@@ -46,12 +46,13 @@ describe('network diagram', () => {
   it('places inputs, hidden units and outputs in columns, with the names and what is left out', () => {
     const layout = diagramLayout(net, ['x₁', 'x₂'], ['y'], 300, 200);
     expect(layout.columns.map((c) => c.length)).toEqual([2, 3, 1]);
-    expect(layout.columns.map((c) => c[0]!.x)).toEqual([24, 150, 276]);
+    // Columns from x = 48 to 300 - 64 = 236.
+    expect(layout.columns.map((c) => c[0]!.x)).toEqual([48, 142, 236]);
     expect(layout.columns[0]!.map((n) => n.label)).toEqual(['x₁', 'x₂']);
-    expect(layout.columns[2]![0]).toEqual({ x: 276, y: 100, label: 'y' });
+    expect(layout.columns[2]![0]).toEqual({ x: 236, y: 100, label: 'y' });
     expect(layout.hidden).toEqual([0, 37, 0]);
     // Edge from input 2 (y = 24 + 152 * 1.5 / 2) to hidden unit 1 carries kernel[1 * 3 + 0] = 1.
     const e = layout.edges[3]!;
-    expect([e.x1, e.y1, e.x2, e.weight]).toEqual([24, 138, 150, 1]);
+    expect([e.x1, e.y1, e.x2, e.weight]).toEqual([48, 138, 142, 1]);
   });
 });

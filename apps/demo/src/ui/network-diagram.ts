@@ -51,7 +51,10 @@ export function diagramLayout(
   const counts = [layers[0]!.shownIn, ...layers.map((l) => l.shownOut)];
   const totals = [layers[0]!.inputs, ...layers.map((l) => l.outputs)];
   const margin = 24;
-  const xOf = (c: number) => margin + ((width - 2 * margin) * c) / Math.max(1, counts.length - 1);
+  // Room for the input names on the left and the class names on the right.
+  const left = 48;
+  const right = 64;
+  const xOf = (c: number) => left + ((width - left - right) * c) / Math.max(1, counts.length - 1);
   const columns = counts.map((n, c) =>
     Array.from({ length: n }, (_, i) => ({
       x: xOf(c),
