@@ -226,7 +226,7 @@ describe('the playground in Chromium', () => {
   });
 
   it('fixes the reported bugs: skip link, heatmaps after a data change, spinner steps, messages', async () => {
-    const start = hashOf({ seed: 3, width: 16 });
+    const start = hashOf({ seed: 3, hidden: [16, 16] });
     const { page, errors } = await open(start);
     // The skip link moves focus to the race and keeps every setting (it used to reset them).
     await page.keyboard.press('Tab');
@@ -234,7 +234,7 @@ describe('the playground in Chromium', () => {
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('outputs');
     expect(new URL(page.url()).hash).toBe(`#${start}`);
-    expect(await page.getByLabel('Width').inputValue()).toBe('16');
+    expect(await page.getByLabel('Hidden layers').inputValue()).toBe('16,16');
     // A new data set: its heatmaps are drawn at once, not left blank until the next step.
     await page.getByLabel('Data set').selectOption('circle');
     await waitForSnapshot(page, (s) => s.ready && s.step === 0 && s.url.includes('data=circle'));
@@ -385,18 +385,18 @@ describe('the playground in Chromium', () => {
     await waitForSnapshot(page, (s) => !s.running);
     await expect.poll(() => page.locator('#play').textContent()).toBe('Play');
     // The settings are one tab away in the sticky bar, not thousands of pixels below.
-    expect(await page.getByLabel('Width').isVisible()).toBe(false);
+    expect(await page.getByLabel('Hidden layers').isVisible()).toBe(false);
     await page.getByRole('tab', { name: 'Settings' }).click();
-    const width = page.getByLabel('Width');
+    const width = page.getByLabel('Hidden layers');
     expect(await width.isVisible()).toBe(true);
     expect((await width.boundingBox())!.y).toBeLessThan(844);
     expect(await page.locator('header.top').evaluate((e) => getComputedStyle(e).position)).toBe(
       'sticky',
     );
-    // Settings by keyboard: a new width restarts the race with it.
-    await page.getByLabel('Width').fill('12');
-    await page.getByLabel('Width').press('Tab');
-    await expect.poll(() => page.url()).toContain('width=12');
+    // Settings by keyboard: new layer widths restart the race with them.
+    await page.getByLabel('Hidden layers').fill('12');
+    await page.getByLabel('Hidden layers').press('Tab');
+    await expect.poll(() => page.url()).toContain('hidden=12&');
     await waitForSnapshot(page, (s) => s.ready && s.step === 0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
       390,

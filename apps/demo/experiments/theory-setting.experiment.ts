@@ -24,8 +24,7 @@ it('searches for an informative certificate', async () => {
               testFraction: 0,
               noise: 0,
               batchSize: 0,
-              depth: 1,
-              width: Number(process.env.WIDTH ?? 256),
+              hidden: [Number(process.env.WIDTH ?? 256)],
               parameterization: 'ntk',
               optimizers: ['gclip', 'dgclip'],
               params: {

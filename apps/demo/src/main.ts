@@ -8,6 +8,7 @@ import { PRESETS, presetHash, presetOf } from './state/presets.js';
 import {
   type BackendSetting,
   DEFAULT_SETTINGS,
+  FEATURE_LABELS,
   OPTIMIZER_LABELS,
   type OptimizerId,
   type Settings,
@@ -19,13 +20,16 @@ import {
   type SettingProblem,
   sameSettings,
 } from './state/url-state.js';
+import { DIAGRAM_MAX_UNITS, type NetworkWeights } from './training/network.js';
 import { Charts, OPTIMIZER_COLORS } from './ui/charts.js';
 import { csvColumnChoices } from './ui/csv-drop.js';
 import { byId, h } from './ui/dom.js';
 import { explainAnalysis, fmt } from './ui/explain.js';
 import { download, runLogDocument, toJson, weightsDocument } from './ui/export.js';
 import { SettingsForm } from './ui/form.js';
-import { classColor, css, drawHeatmap, VALUE_HIGH, VALUE_LOW } from './ui/heatmap.js';
+import { DEFAULT_VIEW, drawHeatmap, type HeatmapView } from './ui/heatmap.js';
+import { diagramLayout, drawDiagram } from './ui/network-diagram.js';
+import { legendItems } from './ui/output-legend.js';
 import { RunStore } from './ui/run-store.js';
 import type { CsvUpload, CsvVerdict, FromWorker, ToWorker } from './worker/protocol.js';
 
@@ -52,6 +56,8 @@ let charts: Charts | null = null;
 let chartTexts: HTMLElement[] = [];
 let chartTables: { details: HTMLDetailsElement; body: HTMLElement; drawnStep: number }[] = [];
 let heatmapCanvases: Partial<Record<OptimizerId, HTMLCanvasElement>> = {};
+let heatmapView: HeatmapView = DEFAULT_VIEW;
+let legends: HTMLElement[] = [];
 let statCells: Partial<Record<OptimizerId, HTMLElement>> = {};
 let csvRequest = 0;
 const csvPending = new Map<number, (verdict: CsvVerdict) => void>();
@@ -86,6 +92,7 @@ function startWorker(backend: BackendSetting): void {
   workerBackend = backend;
   store.backend = null;
   post({ type: 'backend', backend });
+  post({ type: 'thumbnails' });
 }
 
 /** Start a new run of the current settings (Reset, or any change of settings). */
@@ -270,6 +277,9 @@ function onWorkerMessage(message: FromWorker): void {
     case 'csv-progress':
       csvProgress.textContent = message.progress.text;
       return;
+    case 'thumbnails':
+      form.showThumbnails(message.thumbnails, settings.dataset);
+      return;
     case 'error':
       if (message.runId === -1 || message.runId === runId) showRunError(message.message);
       return;
@@ -279,6 +289,7 @@ function onWorkerMessage(message: FromWorker): void {
   if (message.runId !== runId) return; // from a run that was reset
   switch (message.type) {
     case 'ready':
+      takeNetwork(message.progress.network);
       store.summary = message.summary;
       store.ready = true;
       store.apply(message.progress);
@@ -286,6 +297,7 @@ function onWorkerMessage(message: FromWorker): void {
       if (wantPlay) post({ type: 'play', runId });
       break;
     case 'progress':
+      takeNetwork(message.progress.network);
       store.apply(message.progress);
       break;
     case 'weights':
@@ -316,6 +328,32 @@ function onWorkerMessage(message: FromWorker): void {
   renderSoon();
 }
 
+/** The diagram's latest weights (the worker sends them at most twice a second). */
+let network: NetworkWeights | null = null;
+let networkDrawn = true;
+function takeNetwork(next: NetworkWeights | null): void {
+  if (next === null) return;
+  network = next;
+  networkDrawn = false;
+}
+
+function drawNetwork(): void {
+  const s = store.summary;
+  if (networkDrawn || network === null || s === null) return;
+  networkDrawn = true;
+  const svg = byId('network-svg') as unknown as SVGGElement;
+  const outputs = s.task === 'classification' ? s.classes : s.outputSize === 1 ? ['y'] : [];
+  drawDiagram(svg, diagramLayout(network, s.featureNames.map(featureLabel), outputs, 360, 240));
+  byId('network-caption').textContent =
+    `Weights of ${OPTIMIZER_LABELS[network.optimizer]} at step ${network.step.toLocaleString('en')}: ` +
+    `${[s.inputSize, ...settings.hidden, s.outputSize].join('–')} units, at most ${DIAGRAM_MAX_UNITS} drawn per layer; ` +
+    'edge colour: the sign (same colours as the low and high ends of the heatmap scale), width: |w|.';
+}
+
+function featureLabel(name: string): string {
+  return (FEATURE_LABELS as Record<string, string>)[name] ?? name;
+}
+
 function showRunError(message: string): void {
   store.error = message;
   runError.textContent = message;
@@ -329,15 +367,18 @@ function buildOutputs(): void {
   // New canvases and panels are blank: whatever the store holds must be drawn into them.
   drawnHeatmaps = -1;
   drawnAnalyses = -1;
+  networkDrawn = false;
   lastDescribed = Number.NEGATIVE_INFINITY;
   lastCharted = Number.NEGATIVE_INFINITY;
   const cards = byId('cards');
   cards.replaceChildren();
   heatmapCanvases = {};
+  legends = [];
   statCells = {};
   const cardHosts: Partial<Record<OptimizerId, { stepSize: HTMLElement; gradNorm: HTMLElement }>> =
     {};
   const summary = store.summary;
+  byId('heatmap-view').hidden = !summary?.plane;
   for (const id of settings.optimizers) {
     const stats = h('p', { class: 'stats' });
     statCells[id] = stats;
@@ -401,34 +442,51 @@ function buildOutputs(): void {
   renderSoon();
 }
 
-/** The output's colour key: one swatch per class, or the regression scale with its end values. */
+/** The output's colour key (see output-legend.ts), redrawn when the view toggles change. */
 function outputLegend(summary: NonNullable<typeof store.summary>): HTMLElement {
-  if (summary.task === 'classification') {
-    return h(
-      'span',
-      { class: 'output-legend' },
-      ...summary.classes.map((name, k) =>
-        h(
+  const el = h('span', { class: 'output-legend' });
+  fillLegend(el, summary);
+  legends.push(el);
+  return el;
+}
+
+function fillLegend(el: HTMLElement, summary: NonNullable<typeof store.summary>): void {
+  el.replaceChildren(
+    ...legendItems(summary, heatmapView).map((item) => {
+      if (item.kind === 'class') {
+        return h(
           'span',
           { class: 'swatch-item' },
-          h('span', { class: 'swatch', style: `background: ${css(classColor(k))}` }),
-          name,
-        ),
-      ),
-    );
-  }
-  const [lo, hi] = summary.targetRange ?? [0, 1];
-  return h(
-    'span',
-    { class: 'output-legend' },
-    fmt(lo),
-    h('span', {
-      class: 'scale',
-      style: `background: linear-gradient(to right, ${css(VALUE_LOW)}, #fff, ${css(VALUE_HIGH)})`,
+          h('span', { class: 'swatch', style: `background: ${item.color}` }),
+          item.label,
+        );
+      }
+      if (item.kind === 'scale') {
+        return h(
+          'span',
+          { class: 'swatch-item' },
+          item.low,
+          h('span', { class: 'scale', style: `background: ${item.background}` }),
+          item.high,
+        );
+      }
+      return h('span', { class: 'legend-note' }, item.label);
     }),
-    fmt(hi),
   );
 }
+
+/** Show test data / Discretize output: how the heatmaps are drawn (not URL state). */
+const showTestBox = byId<HTMLInputElement>('show-test');
+const discretizeBox = byId<HTMLInputElement>('discretize');
+function onViewChange(): void {
+  heatmapView = { showTest: showTestBox.checked, discretize: discretizeBox.checked };
+  const s = store.summary;
+  if (s) for (const el of legends) fillLegend(el, s);
+  drawnHeatmaps = -1; // redraw with the new view at the next frame, playing or not
+  renderSoon();
+}
+showTestBox.addEventListener('change', onViewChange);
+discretizeBox.addEventListener('change', onViewChange);
 
 /** Under every chart: its text alternative (live) and a data table opened on demand. */
 function addChartTexts(chartsNow: Charts): void {
@@ -505,7 +563,7 @@ function render(): void {
   const backendText =
     b === null
       ? 'starting the backend…'
-      : `${b.name} (${b.variant}, ${b.threads} thread${b.threads === 1 ? '' : 's'})${b.fallback ? ` — ${b.fallback}` : ''}`;
+      : `${b.name} (${b.variant}, ${b.gpu ? 'GPU' : `${b.threads} thread${b.threads === 1 ? '' : 's'}`})${b.fallback ? ` — ${b.fallback}` : ''}`;
   const rate =
     store.stepsPerSecond === null ? '' : ` · ${Math.round(store.stepsPerSecond)} steps/s`;
   // The step counter changes many times a second: it sits outside the live region, which only
@@ -517,7 +575,7 @@ function render(): void {
   if (status.textContent !== state) status.textContent = state;
   const s = store.summary;
   byId('run-summary').textContent = s
-    ? `${s.description} ${s.trainSize} training and ${s.testSize} test samples; ${s.inputSize} input${s.inputSize === 1 ? '' : 's'}, ${s.task === 'classification' ? `${s.outputSize} classes` : 'regression'}; MLP ${[s.inputSize, ...Array.from({ length: settings.depth }, () => settings.width), s.outputSize].join('–')} (${s.parameterCount.toLocaleString('en')} parameters, same initial weights for every optimizer); ${s.loss} loss, batches of ${s.batchSize}${s.batchSize === s.trainSize ? ' (full batch)' : ''}.`
+    ? `${s.description} ${s.trainSize} training and ${s.testSize} test samples; ${s.inputSize} input${s.inputSize === 1 ? '' : 's'}, ${s.task === 'classification' ? `${s.outputSize} classes` : 'regression'}; MLP ${[s.inputSize, ...settings.hidden, s.outputSize].join('–')} (${s.parameterCount.toLocaleString('en')} parameters, same initial weights for every optimizer); ${s.loss} loss, batches of ${s.batchSize}${s.batchSize === s.trainSize ? ' (full batch)' : ''}.`
     : '';
   if (charts && (!store.running || lastRender - lastCharted >= CHART_MS)) {
     lastCharted = lastRender;
@@ -554,9 +612,10 @@ function render(): void {
     drawnHeatmaps = store.heatmapCount;
     for (const id of store.ids) {
       const canvas = heatmapCanvases[id];
-      if (canvas) drawHeatmap(canvas, s, store.heatmaps[id]);
+      if (canvas) drawHeatmap(canvas, s, store.heatmaps[id], heatmapView);
     }
   }
+  drawNetwork();
   if (s && store.analysesCount !== drawnAnalyses) {
     drawnAnalyses = store.analysesCount;
     renderAnalyses();
@@ -685,6 +744,8 @@ byId('skip').addEventListener('click', (event) => {
   /** The certificate level of one optimizer's latest analysis. */
   level: (id: OptimizerId) => store.analyses.find((a) => a.id === id)?.certificate.verdict ?? null,
   chartRanges: () => charts?.yRanges() ?? [],
+  /** Whether the heatmaps show the latest outputs with the current view toggles. */
+  heatmapsDrawn: () => store.heatmapCount === drawnHeatmaps,
   chartPoints: () => charts?.pointCounts() ?? [],
 };
 

@@ -71,8 +71,7 @@ const THEORY: Settings = {
   samples: 48,
   noise: 0,
   testFraction: 0.25,
-  depth: 1,
-  width: 256,
+  hidden: [256],
   parameterization: 'ntk',
   batchSize: 0,
   params: {
@@ -84,7 +83,7 @@ const THEORY: Settings = {
 const THEORY_CLAIM = { kind: 'certificate', steps: 200, level: 'informative' } as const;
 
 /** Measured by experiments/real-data.experiment.ts. */
-const REAL_DATA: Settings = { ...DEFAULT_SETTINGS, dataset: 'cars', width: 32 };
+const REAL_DATA: Settings = { ...DEFAULT_SETTINGS, dataset: 'cars', hidden: [32, 32] };
 const REAL_CLAIM = {
   kind: 'fit',
   clippedShare: 0.9,

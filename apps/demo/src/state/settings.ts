@@ -47,7 +47,28 @@ export const OPTIMIZER_LABELS: Readonly<Record<OptimizerId, string>> = {
   dgclip: 'δ-GClip',
 };
 
-export const BACKENDS = ['auto', 'wasm', 'cpu'] as const;
+/**
+ * The inputs a 2-D set's model can be fed, as in TensorFlow Playground: the coordinates and
+ * functions of them (computed in the race, see training/features.ts).
+ */
+export const FEATURES = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'] as const;
+export type FeatureId = (typeof FEATURES)[number];
+
+export const FEATURE_LABELS: Readonly<Record<FeatureId, string>> = {
+  x1: 'x₁',
+  x2: 'x₂',
+  x1sq: 'x₁²',
+  x2sq: 'x₂²',
+  x1x2: 'x₁x₂',
+  sinx1: 'sin x₁',
+  sinx2: 'sin x₂',
+};
+
+/** Most hidden layers, and most units in one. */
+export const MAX_HIDDEN_LAYERS = 6;
+export const MAX_LAYER_WIDTH = 256;
+
+export const BACKENDS = ['auto', 'wasm', 'webgl', 'cpu'] as const;
 export type BackendSetting = (typeof BACKENDS)[number];
 
 export interface OptimizerParams {
@@ -67,10 +88,15 @@ export interface Settings {
   readonly noise: number;
   /** Fraction of the samples held out as the test split. */
   readonly testFraction: number;
-  /** Hidden layers. */
-  readonly depth: number;
-  /** Units per hidden layer. */
-  readonly width: number;
+  /** Units of each hidden layer, input side first (empty: a linear model). */
+  readonly hidden: readonly number[];
+  /** The model's inputs on a 2-D set (other sets feed their own features, and ignore this). */
+  readonly features: readonly FeatureId[];
+  /**
+   * Weight decay lambda: lambda/2 times the squared norm of every kernel (not the biases) is added
+   * to the training loss of every optimizer (see training/race.ts).
+   */
+  readonly weightDecay: number;
   readonly activation: ActivationName;
   readonly parameterization: ParameterizationName;
   /** Regression always uses the square loss. */
@@ -94,8 +120,9 @@ export const DEFAULT_SETTINGS: Settings = {
   samples: 400,
   noise: 0.03,
   testFraction: 0.2,
-  depth: 2,
-  width: 64,
+  hidden: [64, 64],
+  features: ['x1', 'x2'],
+  weightDecay: 0,
   activation: 'relu',
   parameterization: 'standard',
   loss: 'square',

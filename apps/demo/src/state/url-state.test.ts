@@ -5,6 +5,7 @@ import {
   BACKENDS,
   DATASETS,
   DEFAULT_SETTINGS,
+  FEATURES,
   isRegression,
   LOSSES,
   OPTIMIZER_IDS,
@@ -29,8 +30,12 @@ function randomSettings(r: () => number): Settings {
     samples: 20 + Math.floor(r() * 4981),
     noise: r(),
     testFraction: r() * 0.5,
-    depth: Math.floor(r() * 7),
-    width: 1 + Math.floor(r() * 256),
+    hidden: Array.from({ length: Math.floor(r() * 7) }, () => 1 + Math.floor(r() * 256)),
+    features: (() => {
+      const chosen = FEATURES.filter(() => r() < 0.5);
+      return chosen.length > 0 ? chosen : ['x2'];
+    })(),
+    weightDecay: r() < 0.3 ? 0 : r() * 10,
     activation: pick(ACTIVATIONS),
     parameterization: pick(PARAMETERIZATIONS),
     loss: isRegression(dataset) ? 'square' : pick(LOSSES),
@@ -68,7 +73,7 @@ describe('URL state', () => {
 
   it('writes a readable hash with every setting', () => {
     expect(encodeSettings(DEFAULT_SETTINGS)).toBe(
-      'v=1&data=spiral&n=400&noise=0.03&test=0.2&depth=2&width=64&act=relu&param=standard&loss=square&batch=32&opt=gclip,dgclip&sgd.eta=0.1&adam.eta=0.01&gclip.eta=1&gclip.gamma=0.25&dgclip.eta=1&dgclip.gamma=0.25&dgclip.delta=0.1&seed=1&eval=10&backend=auto',
+      'v=1&data=spiral&n=400&noise=0.03&test=0.2&hidden=64,64&feat=x1,x2&act=relu&param=standard&loss=square&wd=0&batch=32&opt=gclip,dgclip&sgd.eta=0.1&adam.eta=0.01&gclip.eta=1&gclip.gamma=0.25&dgclip.eta=1&dgclip.gamma=0.25&dgclip.delta=0.1&seed=1&eval=10&backend=auto',
     );
   });
 
@@ -102,9 +107,9 @@ describe('URL state', () => {
       'data=moons&width=0&dgclip.delta=2&gclip.gamma=-1&seed=1.5&n=&opt=sgd,lbfgs&batch=abc',
     );
     expect(issues).toEqual([
+      'Link setting width must be an integer >= 1 (got 0); the default was used.',
       `Link setting data must be one of 'circle', 'xor', 'spiral', 'gaussians', 'plane', 'bowl', 'saddle', 'sine', 'ripple', 'teacher', 'cars', 'penguins', 'csv' (got "moons"); the default was used.`,
       'Link setting n must be a number (got ""); the default was used.',
-      'Link setting width must be an integer >= 1 (got 0); the default was used.',
       'Link setting batch must be a number (got "abc"); the default was used.',
       `Link setting opt must be one of 'sgd', 'adam', 'gclip', 'dgclip' (got "lbfgs"); the default was used.`,
       'Link setting gclip.gamma must be > 0 (got -1); the default was used.',
@@ -115,9 +120,10 @@ describe('URL state', () => {
   });
 
   it('checks upper bounds too', () => {
-    expect(decodeSettings('depth=7&sgd.eta=101&test=0.6').issues).toEqual([
-      'Link setting test must be in [0, 0.5] (got 0.6); the default was used.',
+    expect(decodeSettings('depth=7&sgd.eta=101&test=0.6&wd=11').issues).toEqual([
       'Link setting depth must be in [0, 6] (got 7); the default was used.',
+      'Link setting test must be in [0, 0.5] (got 0.6); the default was used.',
+      'Link setting wd must be in [0, 10] (got 11); the default was used.',
       'Link setting sgd.eta must be in [0, 100] (got 101); the default was used.',
     ]);
   });
@@ -149,18 +155,25 @@ describe('URL state', () => {
       ...DEFAULT_SETTINGS,
       params: { ...DEFAULT_SETTINGS.params, dgclip: { eta: 1, gamma: 0.25, delta: 0.3 } },
     };
-    const decoded = decodeSettings('dgclip.delta=1.3&width=12', current, { source: 'form' });
+    const decoded = decodeSettings('dgclip.delta=1.3&hidden=12', current, { source: 'form' });
     expect(decoded.problems).toEqual([
       {
         key: 'dgclip.delta',
         message: 'dgclip.delta must be in [0, 1] (got 1.3); the previous value, 0.3, was kept.',
       },
     ]);
-    expect(decoded.settings).toEqual({ ...current, width: 12 });
+    expect(decoded.settings).toEqual({ ...current, hidden: [12] });
     expect(decodeSettings('width=0').problems).toEqual([
       {
-        key: 'width',
+        key: 'hidden',
         message: 'Link setting width must be an integer >= 1 (got 0); the default was used.',
+      },
+    ]);
+    expect(decodeSettings('hidden=8,0', current, { source: 'form' }).problems).toEqual([
+      {
+        key: 'hidden',
+        message:
+          'hidden layer 2 width must be an integer >= 1 (got 0); the previous value, 64,64, was kept.',
       },
     ]);
     expect(decodeSettings('v=2&colour=red').problems.map((p) => p.key)).toEqual([null, null]);
@@ -176,10 +189,48 @@ describe('URL state', () => {
   });
 
   it('decodes on top of given settings (what the form does)', () => {
-    const current: Settings = { ...DEFAULT_SETTINGS, seed: 42, width: 8 };
-    const { settings } = decodeSettings('width=0&depth=3', current);
-    expect(settings).toEqual({ ...current, depth: 3 });
-    expect(current.depth).toBe(DEFAULT_SETTINGS.depth); // not mutated
+    const current: Settings = { ...DEFAULT_SETTINGS, seed: 42, hidden: [8] };
+    const { settings } = decodeSettings('hidden=8,4,2', current);
+    expect(settings).toEqual({ ...current, hidden: [8, 4, 2] });
+    expect(current.hidden).toEqual([8]); // not mutated
+  });
+
+  it('reads per-layer widths, and says which layer is wrong and how to write them', () => {
+    expect(decodeSettings('hidden=').settings.hidden).toEqual([]);
+    expect(decodeSettings('hidden=8, 3').settings.hidden).toEqual([8, 3]);
+    expect(decodeSettings('hidden=8,x').issues).toEqual([
+      'Link setting hidden layer 2 width must be a number (got "x"); write widths like "8,8"; the default was used.',
+    ]);
+    expect(decodeSettings('hidden=8,257').issues).toEqual([
+      'Link setting hidden layer 2 width must be in [1, 256] (got 257); the default was used.',
+    ]);
+    expect(decodeSettings('hidden=1,1,1,1,1,1,1').issues).toEqual([
+      'Link setting hidden must list at most 6 layer widths (got 7: "1,1,1,1,1,1,1"); the default was used.',
+    ]);
+  });
+
+  it('reads the links made before per-layer widths (depth and width)', () => {
+    expect(decodeSettings('depth=3&width=16').settings.hidden).toEqual([16, 16, 16]);
+    expect(decodeSettings('depth=1').settings.hidden).toEqual([64]);
+    expect(decodeSettings('width=5').settings.hidden).toEqual([5, 5]);
+    expect(decodeSettings('depth=0&width=5').settings.hidden).toEqual([]);
+    // A link with both forms: the new one wins.
+    expect(decodeSettings('depth=3&width=16&hidden=4').settings.hidden).toEqual([4]);
+    expect(decodeSettings('depth=1&width=16').issues).toEqual([]);
+  });
+
+  it('reads input features in Playground order, at least one', () => {
+    expect(decodeSettings('feat=sinx2,x1,x1x2,x1').settings.features).toEqual([
+      'x1',
+      'x1x2',
+      'sinx2',
+    ]);
+    expect(decodeSettings('feat=').issues).toEqual([
+      'Link setting feat must name at least one input of x1, x2, x1sq, x2sq, x1x2, sinx1, sinx2 (got ""); the default was used.',
+    ]);
+    expect(decodeSettings('feat=x3').issues).toEqual([
+      `Link setting feat must be one of 'x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2' (got "x3"); the default was used.`,
+    ]);
   });
 
   it('leaves out an empty CSV target and escapes a named one', () => {

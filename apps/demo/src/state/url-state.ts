@@ -10,8 +10,11 @@ import {
   BACKENDS,
   DATASETS,
   DEFAULT_SETTINGS,
+  FEATURES,
   isRegression,
   LOSSES,
+  MAX_HIDDEN_LAYERS,
+  MAX_LAYER_WIDTH,
   OPTIMIZER_IDS,
   type OptimizerId,
   type OptimizerParams,
@@ -61,6 +64,61 @@ const range = (lo: number, hi: number) => (name: string, v: number) =>
   requireInRange(name, v, lo, hi);
 const positiveUpTo = (hi: number) => (name: string, v: number) =>
   requireInRange(name, requirePositive(name, v), 0, hi);
+
+/** The non-empty items of a comma-separated value. */
+function listOf(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+}
+
+/**
+ * Hidden layer widths from "8,8" (input side first; empty: no hidden layer). Throws a RangeError
+ * naming the layer that is wrong.
+ */
+export function parseHidden(raw: string): number[] {
+  const items = raw.trim() === '' ? [] : raw.split(',').map((x) => x.trim());
+  if (items.length > MAX_HIDDEN_LAYERS) {
+    throw new RangeError(
+      `hidden must list at most ${MAX_HIDDEN_LAYERS} layer widths (got ${items.length}: "${raw}")`,
+    );
+  }
+  return items.map((item, i) => {
+    const name = `hidden layer ${i + 1} width`;
+    const value = item === '' ? Number.NaN : Number(item);
+    if (Number.isNaN(value)) {
+      throw new RangeError(
+        `${name} must be a number (got ${JSON.stringify(item)}); write widths like "8,8"`,
+      );
+    }
+    return requireInRange(name, requireInteger(name, value, 1), 1, MAX_LAYER_WIDTH);
+  });
+}
+
+/**
+ * Links made before per-layer widths carry `depth` and `width`: read them as `depth` layers of
+ * `width` units, unless the link also has `hidden`.
+ */
+function readLegacyHidden(params: URLSearchParams, draft: Draft, problems: SettingProblem[]): void {
+  const depth = params.get('depth');
+  const width = params.get('width');
+  if ((depth === null && width === null) || params.get('hidden') !== null) return;
+  try {
+    const d =
+      depth === null
+        ? draft.hidden.length
+        : int(0, MAX_HIDDEN_LAYERS)('depth', number('depth', depth));
+    const w =
+      width === null
+        ? (draft.hidden[0] ?? DEFAULT_SETTINGS.hidden[0]!)
+        : int(1, MAX_LAYER_WIDTH)('width', number('width', width));
+    draft.hidden = Array.from({ length: d }, () => w);
+  } catch (error) {
+    const message = error instanceof RangeError ? error.message : String(error);
+    problems.push({ key: 'hidden', message: `Link setting ${message}; the default was used.` });
+  }
+}
 
 function paramFields(): Field[] {
   const fields: Field[] = [];
@@ -130,18 +188,26 @@ const FIELDS: readonly Field[] = [
     (d, v) => (d.testFraction = v),
     range(0, 0.5),
   ),
-  numberField(
-    'depth',
-    (s) => s.depth,
-    (d, v) => (d.depth = v),
-    int(0, 6),
-  ),
-  numberField(
-    'width',
-    (s) => s.width,
-    (d, v) => (d.width = v),
-    int(1, 256),
-  ),
+  {
+    key: 'hidden',
+    write: (s) => s.hidden.join(','),
+    read: (d, raw) => {
+      d.hidden = parseHidden(raw);
+    },
+  },
+  {
+    key: 'feat',
+    write: (s) => s.features.join(','),
+    read: (d, raw) => {
+      const chosen = listOf(raw).map((x) => requireOneOf('feat', x, FEATURES));
+      if (chosen.length === 0) {
+        throw new RangeError(
+          `feat must name at least one input of ${FEATURES.join(', ')} (got "${raw}")`,
+        );
+      }
+      d.features = FEATURES.filter((f) => chosen.includes(f));
+    },
+  },
   {
     key: 'act',
     write: (s) => s.activation,
@@ -164,6 +230,12 @@ const FIELDS: readonly Field[] = [
     },
   },
   numberField(
+    'wd',
+    (s) => s.weightDecay,
+    (d, v) => (d.weightDecay = v),
+    range(0, 10),
+  ),
+  numberField(
     'batch',
     (s) => s.batchSize,
     (d, v) => (d.batchSize = v),
@@ -173,10 +245,7 @@ const FIELDS: readonly Field[] = [
     key: 'opt',
     write: (s) => s.optimizers.join(','),
     read: (d, raw) => {
-      const ids = raw
-        .split(',')
-        .map((x) => x.trim())
-        .filter((x) => x !== '');
+      const ids = listOf(raw);
       if (ids.length === 0) {
         throw new RangeError(
           `opt must name at least one optimizer of ${OPTIMIZER_IDS.join(', ')} (got "${raw}")`,
@@ -224,6 +293,8 @@ function draftOf(s: Settings): Draft {
   return {
     ...s,
     optimizers: [...s.optimizers],
+    hidden: [...s.hidden],
+    features: [...s.features],
     params: Object.fromEntries(
       OPTIMIZER_IDS.map((id) => [id, { ...s.params[id] }]),
     ) as Draft['params'],
@@ -284,7 +355,7 @@ export function decodeSettings(
   const params = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
   const draft = draftOf(defaults);
   const problems: SettingProblem[] = [];
-  const known = new Set(['v', ...FIELDS.map((f) => f.key)]);
+  const known = new Set(['v', 'depth', 'width', ...FIELDS.map((f) => f.key)]);
   const version = params.get('v');
   if (version !== null && version !== String(URL_STATE_VERSION)) {
     problems.push({
@@ -296,6 +367,7 @@ export function decodeSettings(
     if (!known.has(key))
       problems.push({ key: null, message: `Unknown setting '${key}' in the link was ignored.` });
   }
+  readLegacyHidden(params, draft, problems);
   for (const field of FIELDS) {
     const raw = params.get(field.key);
     if (raw === null) continue;

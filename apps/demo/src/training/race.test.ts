@@ -7,8 +7,7 @@ import { GRID_SIZE, Race } from './race.js';
 const small = (over: Partial<Settings> = {}): Settings => ({
   ...DEFAULT_SETTINGS,
   samples: 120,
-  depth: 1,
-  width: 8,
+  hidden: [8],
   batchSize: 16,
   evalEvery: 5,
   ...over,
@@ -85,6 +84,71 @@ describe('Race', () => {
     }
   });
 
+  it('feeds the chosen input features: L_0 as a float64 forward pass on the mapped points', async () => {
+    const features = ['x1sq', 'x1x2', 'sinx2'] as const;
+    const settings = small({ dataset: 'circle', features, optimizers: ['sgd'] });
+    const r = await race(settings);
+    expect(r.inputNames).toEqual(features);
+    const weights = (await r.weights()).sgd!;
+    expect(weights.find((w) => w.name.endsWith('dense0/kernel'))!.shape).toEqual([3, 8]);
+    const { x, y } = r.data.train.toArrays();
+    const mapped = new Float64Array((x.length / 2) * 3);
+    for (let i = 0; i < x.length / 2; i++) {
+      const [a, b] = [x[2 * i]!, x[2 * i + 1]!];
+      mapped.set([a * a, a * b, Math.sin(b)], 3 * i);
+    }
+    const predictions = mlp64(weights, Float32Array.from(mapped), 3);
+    let sum = 0;
+    predictions.forEach((p, i) => {
+      p.forEach((v, c) => {
+        sum += (v - (y[i] === c ? 1 : 0)) ** 2;
+      });
+    });
+    const reference = sum / (predictions.length * 2);
+    const e0 = (await r.drain()).evals.sgd![0]!;
+    expect(Math.abs(e0.trainLoss - reference) / reference).toBeLessThan(1e-5);
+    // The heatmap grid goes through the same features (one output row per grid point).
+    expect((await r.heatmaps())!.sgd!.length).toBe(GRID_SIZE * GRID_SIZE * 2);
+  });
+
+  it('ignores input features on sets that are not 2-D', async () => {
+    const settings = small({ dataset: 'cars', features: ['x1sq'], optimizers: ['sgd'] });
+    const r = await race(settings);
+    expect(r.inputNames).toEqual(r.data.featureNames);
+    expect(r.inputNames.length).toBeGreaterThan(2);
+  });
+
+  it('applies weight decay as lambda/2 ||kernels||^2 in the loss: one SGD step shrinks kernels by eta*lambda*w_0, biases untouched', async () => {
+    const eta = 0.5;
+    const lambda = 0.2;
+    const base = small({
+      optimizers: ['sgd'],
+      batchSize: 0,
+      params: { ...DEFAULT_SETTINGS.params, sgd: { eta, gamma: 1, delta: 0 } },
+    });
+    // One race at a time: both models use the prefix race-sgd.
+    const plain = await race(base);
+    const w0 = plain.initialWeights('sgd');
+    plain.trainStep();
+    const a = (await plain.weights()).sgd!;
+    plain.dispose();
+    const decayed = await race({ ...base, weightDecay: lambda });
+    expect(decayed.initialWeights('sgd')).toEqual(w0);
+    decayed.trainStep();
+    const b = (await decayed.weights()).sgd!;
+    let kernels = 0;
+    w0.forEach((w, k) => {
+      const isKernel = w.name.endsWith('/kernel');
+      if (isKernel) kernels++;
+      for (let i = 0; i < w.values.length; i++) {
+        // Same data gradient in both runs; the penalty's gradient is lambda * w_0.
+        const expected = isKernel ? -eta * lambda * w.values[i]! : 0;
+        expect(b[k]!.values[i]! - a[k]!.values[i]!).toBeCloseTo(expected, 5);
+      }
+    });
+    expect(kernels).toBe(2);
+  });
+
   it('is fair: SGD and GClip with a threshold never reached take identical steps on identical batches', async () => {
     const settings = small({
       optimizers: ['sgd', 'gclip'],
@@ -124,7 +188,12 @@ describe('Race', () => {
   });
 
   it('trains: the full-batch loss falls and the step sizes follow the δ-GClip rule', async () => {
-    const settings = small({ dataset: 'circle', samples: 200, width: 16, optimizers: ['dgclip'] });
+    const settings = small({
+      dataset: 'circle',
+      samples: 200,
+      hidden: [16],
+      optimizers: ['dgclip'],
+    });
     const r = await race(settings);
     await r.advance(200);
     const u = await r.drain();

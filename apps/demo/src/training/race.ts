@@ -36,6 +36,8 @@ import {
   type OptimizerId,
   type Settings,
 } from '../state/settings.js';
+import { featureTensor, isIdentity } from './features.js';
+import { type NetworkWeights, readNetwork } from './network.js';
 import { createOptimizer, effectiveDelta, isClipping, type RacingOptimizer } from './optimizers.js';
 
 /** Full-batch measurements of one optimizer at one step. */
@@ -148,6 +150,10 @@ export class Race {
   private readonly batchSize: number;
   private readonly batchesPerEpoch: number;
   private readonly loss: (prediction: tf.Tensor, y: tf.Tensor) => tf.Scalar;
+  /** The chosen inputs of a 2-D set; null: the data's own features, as they are. */
+  private readonly features: Settings['features'] | null;
+  /** What the model is fed, one name per input. */
+  readonly inputNames: readonly string[];
   private evaluations = 0;
   private disposed = false;
 
@@ -155,19 +161,26 @@ export class Race {
     this.settings = settings;
     this.data = data;
     this.loss = lossFunction(settings.loss, data.task);
-    this.full = data.train.toTensors();
-    this.test = data.test === null ? null : data.test.toTensors();
+    // Input features apply to 2-D sets only (the plane the heatmap shows).
+    this.features =
+      data.plane === null || data.inputSize !== 2 || isIdentity(settings.features)
+        ? null
+        : settings.features;
+    this.inputNames = this.features ?? data.featureNames;
+    this.full = this.mapped(data.train.toTensors());
+    this.test = data.test === null ? null : this.mapped(data.test.toTensors());
     this.batchSize =
       settings.batchSize === 0 ? data.train.size : Math.min(settings.batchSize, data.train.size);
     this.batchesPerEpoch = data.train.numBatches(this.batchSize);
-    this.grid = data.plane === null ? null : gridTensor(data.plane, GRID_SIZE);
-    const hidden = Array.from({ length: settings.depth }, () => settings.width);
+    this.grid = data.plane === null ? null : this.mappedX(gridTensor(data.plane, GRID_SIZE));
+    const hidden = [...settings.hidden];
+    const inputSize = this.features?.length ?? data.inputSize;
     const crossEntropy = isCrossEntropy(settings.loss, data.task);
     const kernelAffordable = !crossEntropy && data.train.size * data.outputSize <= KERNEL_MAX_ROWS;
     this.racers = settings.optimizers.map((id) => {
       const model = createModel({
         kind: 'mlp',
-        inputSize: data.inputSize,
+        inputSize,
         hidden,
         outputSize: data.outputSize,
         activation: settings.activation,
@@ -215,6 +228,34 @@ export class Race {
     });
   }
 
+  /** x through the chosen input features (x itself when there are none); disposes x. */
+  private mappedX(x: tf.Tensor2D): tf.Tensor2D {
+    if (this.features === null) return x;
+    const out = featureTensor(x, this.features);
+    x.dispose();
+    return out;
+  }
+
+  private mapped(batch: Batch): Batch {
+    return { ...batch, x: this.mappedX(batch.x as tf.Tensor2D) };
+  }
+
+  /**
+   * The objective every optimizer minimizes: the race's loss plus, with weight decay lambda,
+   * lambda/2 times the squared norm of the kernels (biases are not decayed, as in TensorFlow
+   * Playground). Added to the loss, so it acts the same way under every optimizer: GClip and
+   * δ-GClip clip the gradient of the sum, Adam adapts to it (L2, not AdamW's decoupled decay).
+   */
+  private objective(model: Model, x: tf.Tensor, y: tf.Tensor): tf.Scalar {
+    const data = this.loss(model.apply(x), y);
+    const lambda = this.settings.weightDecay;
+    if (lambda === 0) return data;
+    const kernels = model.variables.filter((v) => v.name.endsWith('/kernel'));
+    if (kernels.length === 0) return data;
+    const squares = tf.addN(kernels.map((v) => tf.sum(tf.square(v))));
+    return tf.add(data, tf.mul(lambda / 2, squares)) as tf.Scalar;
+  }
+
   /** A race at step 0, with the step-0 measurements taken. */
   static async create(settings: Settings, data: PreparedData): Promise<Race> {
     const race = new Race(settings, data);
@@ -238,12 +279,14 @@ export class Race {
   /** The batch of step `t`: epoch and position follow from t, the order from the seed. */
   private batchOf(t: number): Batch | null {
     if (this.batchSize >= this.data.train.size) return null; // the full batch, already built
-    return this.data.train.batch(t % this.batchesPerEpoch, {
-      batchSize: this.batchSize,
-      seed: this.settings.seed,
-      epoch: Math.floor(t / this.batchesPerEpoch),
-      shuffle: true,
-    });
+    return this.mapped(
+      this.data.train.batch(t % this.batchesPerEpoch, {
+        batchSize: this.batchSize,
+        seed: this.settings.seed,
+        epoch: Math.floor(t / this.batchesPerEpoch),
+        shuffle: true,
+      }),
+    );
   }
 
   /** One lockstep step: every optimizer takes a step on the same batch. */
@@ -253,7 +296,7 @@ export class Race {
     const { x, y } = batch ?? this.full;
     for (const r of this.racers) {
       r.optimizer.minimize(
-        () => this.loss(r.model.apply(x), y),
+        () => this.objective(r.model, x, y),
         false,
         r.model.variables as tf.Variable[],
       );
@@ -444,6 +487,16 @@ export class Race {
       });
     }
     return result;
+  }
+
+  /**
+   * The weights the network diagram shows: those of the last optimizer raced (δ-GClip whenever
+   * it races), the first units of each layer only.
+   */
+  async network(): Promise<NetworkWeights | null> {
+    const r = this.racers[this.racers.length - 1];
+    if (r === undefined) return null;
+    return { optimizer: r.id, step: this.step, layers: await readNetwork(r.model) };
   }
 
   /** Current weights of each optimizer's model. */

@@ -3,12 +3,17 @@
  * URL parameters and url-state.ts does all parsing and checking; labels on every control, native
  * inputs only (keyboard-operable as they are).
  */
+
+import { type Thumbnail, thumbnailDots } from '../data/thumbnails.js';
 import {
   ACTIVATIONS,
   BACKENDS,
   BUNDLED_SETS,
   CLASSIFICATION_SETS,
   type DatasetName,
+  FEATURE_LABELS,
+  FEATURES,
+  type FeatureId,
   isRegression,
   isSynthetic,
   LOSSES,
@@ -24,6 +29,7 @@ import {
 import { encodeSettings, type SettingProblem } from '../state/url-state.js';
 import { DropColumns } from './csv-drop.js';
 import { h } from './dom.js';
+import { classColor, css, valueColor } from './heatmap.js';
 import { type LogStepRange, logStep } from './log-step.js';
 
 const DATASET_LABELS: Readonly<Record<DatasetName, string>> = {
@@ -88,6 +94,20 @@ function stepLogScale(input: HTMLInputElement, range: LogStepRange): void {
   });
 }
 
+/** Keys shown by a group of checkboxes, and the id of the group's message slot. */
+const GROUP_SLOTS: ReadonlyMap<string, string> = new Map([
+  ['opt', 'optimizers-error'],
+  ['feat', 'features-error'],
+]);
+
+/** Whether a data set's points lie in the plane (the input features apply). */
+export function isPlane(dataset: DatasetName): boolean {
+  return (
+    (CLASSIFICATION_SETS as readonly string[]).includes(dataset) ||
+    (SURFACE_SETS as readonly string[]).includes(dataset)
+  );
+}
+
 const PARAM_LABELS = {
   eta: 'η (learning rate)',
   gamma: 'γ (clip threshold)',
@@ -145,6 +165,14 @@ export class SettingsForm {
   readonly csvDrop: DropColumns;
   private readonly controls: (HTMLInputElement | HTMLSelectElement)[] = [];
   private readonly optimizerBoxes = new Map<OptimizerId, HTMLInputElement>();
+  private readonly featureBoxes = new Map<FeatureId, HTMLInputElement>();
+  /** The 2-D sets as pictures (as in TensorFlow Playground): a click chooses the set. */
+  private readonly thumbnails: HTMLElement = h('div', {
+    class: 'thumbnails',
+    id: 'thumbnails',
+    role: 'group',
+    'aria-label': 'Pick a 2-D set by its picture',
+  });
   private readonly dataset: HTMLSelectElement;
   private readonly loss: HTMLSelectElement;
 
@@ -195,6 +223,7 @@ export class SettingsForm {
       {},
       h('legend', {}, 'Data'),
       field('Data set', this.dataset),
+      this.thumbnails,
       field(
         'Points',
         numberInput('samples', 'n', { min: '20', max: '5000', step: '1' }),
@@ -221,12 +250,49 @@ export class SettingsForm {
       h('p', { id: 'csv-progress', class: 'help', 'aria-live': 'polite' }),
       h('p', { id: 'csv-error', class: 'error', role: 'alert' }),
     );
+    const featureGroup = h(
+      'fieldset',
+      { class: 'features', id: 'features', 'aria-describedby': 'features-help features-error' },
+      h('legend', {}, 'Inputs'),
+      h(
+        'div',
+        { class: 'feature-boxes' },
+        ...FEATURES.map((f) => {
+          const box = h('input', { id: `feat-${f}`, type: 'checkbox', value: f });
+          this.featureBoxes.set(f, box);
+          return h(
+            'span',
+            { class: 'check' },
+            box,
+            h('label', { for: `feat-${f}` }, FEATURE_LABELS[f]),
+          );
+        }),
+      ),
+      h(
+        'small',
+        { id: 'features-help', class: 'help' },
+        '2-D sets: what the network is fed, computed from each point (x₁, x₂)',
+      ),
+      h('small', { id: 'features-error', class: 'field-error error', role: 'alert' }),
+    );
     const network = h(
       'fieldset',
       {},
       h('legend', {}, 'Network (MLP)'),
-      field('Hidden layers', numberInput('depth', 'depth', { min: '0', max: '6', step: '1' })),
-      field('Width', numberInput('width', 'width', { min: '1', max: '256', step: '1' })),
+      featureGroup,
+      field(
+        'Hidden layers',
+        h('input', {
+          id: 'hidden',
+          name: 'hidden',
+          'data-key': 'hidden',
+          type: 'text',
+          inputmode: 'numeric',
+          autocomplete: 'off',
+          spellcheck: 'false',
+        }),
+        'units per layer, input side first, e.g. 8,8 (empty: no hidden layer)',
+      ),
       field(
         'Activation',
         select(
@@ -250,6 +316,11 @@ export class SettingsForm {
       h('legend', {}, 'Training'),
       field('Loss', this.loss, 'square is the theory’s; regression always uses it'),
       field(
+        'Weight decay λ',
+        numberInput('weight-decay', 'wd', { min: '0', max: '10' }),
+        'L2: λ/2·‖kernels‖² added to every optimizer’s loss (0 = none)',
+      ),
+      field(
         'Batch size',
         numberInput('batch', 'batch', { min: '0', step: '1' }),
         '0 = full batch (plain gradient descent, the theory’s setting)',
@@ -271,7 +342,7 @@ export class SettingsForm {
           'backend',
           BACKENDS.map((b) => [b, b] as const),
         ),
-        'auto: WASM, or cpu where WASM cannot start',
+        'auto: WASM, or cpu where WASM cannot start; webgl: the GPU through WebGL2 where the browser has it (else WASM)',
       ),
     );
     const optimizers = h(
@@ -320,6 +391,59 @@ export class SettingsForm {
       control.addEventListener('change', onChange);
     }
     for (const box of this.optimizerBoxes.values()) box.addEventListener('change', onChange);
+    for (const box of this.featureBoxes.values()) box.addEventListener('change', onChange);
+  }
+
+  /** Draw the data-set thumbnails (from the worker); each button picks its set. */
+  showThumbnails(list: readonly Thumbnail[], current: DatasetName): void {
+    const size = 48;
+    const scale = Math.max(1, Math.round(globalThis.devicePixelRatio ?? 1));
+    this.thumbnails.replaceChildren(
+      ...list.map((t) => {
+        const canvas = h('canvas', {
+          width: String(size * scale),
+          height: String(size * scale),
+          'aria-hidden': 'true',
+        });
+        const ctx = canvas.getContext('2d');
+        if (ctx) {
+          ctx.scale(scale, scale);
+          for (const d of thumbnailDots(t, size)) {
+            ctx.fillStyle = css(
+              t.task === 'classification' ? classColor(d.value) : valueColor(d.value),
+            );
+            ctx.beginPath();
+            ctx.arc(d.cx, d.cy, 1.4, 0, 2 * Math.PI);
+            ctx.fill();
+          }
+        }
+        const button = h(
+          'button',
+          {
+            type: 'button',
+            class: 'thumbnail',
+            id: `thumb-${t.dataset}`,
+            'data-dataset': t.dataset,
+            title: DATASET_LABELS[t.dataset],
+            'aria-label': DATASET_LABELS[t.dataset],
+          },
+          canvas,
+        );
+        button.addEventListener('click', () => {
+          if (this.dataset.value === t.dataset) return;
+          this.dataset.value = t.dataset;
+          this.dataset.dispatchEvent(new Event('change', { bubbles: true }));
+        });
+        return button;
+      }),
+    );
+    this.markThumbnail(current);
+  }
+
+  private markThumbnail(current: DatasetName): void {
+    for (const b of this.thumbnails.querySelectorAll<HTMLButtonElement>('button')) {
+      b.setAttribute('aria-pressed', String(b.dataset.dataset === current));
+    }
   }
 
   /** Show `settings` in the controls. */
@@ -341,6 +465,13 @@ export class SettingsForm {
       if (value !== null) control.value = value;
     }
     for (const [id, box] of this.optimizerBoxes) box.checked = settings.optimizers.includes(id);
+    this.markThumbnail(settings.dataset);
+    // Features are functions of the plane's two coordinates: other sets feed their own columns.
+    const plane = isPlane(settings.dataset);
+    for (const [f, box] of this.featureBoxes) {
+      box.checked = settings.features.includes(f);
+      box.disabled = !plane;
+    }
     const synthetic = isSynthetic(settings.dataset);
     for (const id of ['samples', 'noise']) {
       (this.element.querySelector(`#${id}`) as HTMLInputElement).disabled = !synthetic;
@@ -367,17 +498,19 @@ export class SettingsForm {
       const slot = this.element.querySelector<HTMLElement>(`#${control.id}-error`);
       if (slot) slot.textContent = (byKey.get(control.id) ?? []).join(' ');
     }
-    const opt = this.element.querySelector<HTMLElement>('#optimizers-error');
-    if (opt)
-      opt.textContent = problems
-        .filter((p) => p.key === 'opt')
-        .map((p) => p.message)
-        .join(' ');
-    return rest.filter((p) => p.key !== 'opt');
+    for (const [key, slotId] of GROUP_SLOTS) {
+      const slot = this.element.querySelector<HTMLElement>(`#${slotId}`);
+      if (slot)
+        slot.textContent = problems
+          .filter((p) => p.key === key)
+          .map((p) => p.message)
+          .join(' ');
+    }
+    return rest.filter((p) => !GROUP_SLOTS.has(p.key ?? ''));
   }
 
   private controlFor(key: string): HTMLInputElement | HTMLSelectElement | undefined {
-    if (key === 'opt') return undefined;
+    if (GROUP_SLOTS.has(key)) return undefined;
     return this.controls.find((c) => c.dataset.key === key);
   }
 
@@ -391,6 +524,7 @@ export class SettingsForm {
     }
     const chosen = OPTIMIZER_IDS.filter((id) => this.optimizerBoxes.get(id)!.checked);
     params.set('opt', chosen.join(','));
+    params.set('feat', FEATURES.filter((f) => this.featureBoxes.get(f)!.checked).join(','));
     return params;
   }
 }

@@ -67,10 +67,36 @@ export function valueColor(t: number): Rgb {
   return u < 0.5 ? mix(VALUE_LOW, WHITE, u * 2) : mix(WHITE, VALUE_HIGH, (u - 0.5) * 2);
 }
 
+/** How the heatmaps are drawn: page options, not URL state (they change no number of the run). */
+export interface HeatmapView {
+  /** Draw the test points (rings) over the regions. */
+  readonly showTest: boolean;
+  /**
+   * Classification: each cell in its predicted class's colour at one strength, confidence left
+   * out (the boundary alone). Regression: the value scale in DISCRETE_LEVELS bands.
+   */
+  readonly discretize: boolean;
+}
+
+export const DEFAULT_VIEW: HeatmapView = { showTest: true, discretize: false };
+
+/** Bands of the discretized regression scale. */
+export const DISCRETE_LEVELS = 8;
+/** Strength of a discretized class region (the strongest of the continuous ones). */
+const DISCRETE_STRENGTH = 0.75;
+
+/** A value t in [0, 1] moved to the middle of its band. */
+export function discreteLevel(t: number): number {
+  const u = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0.5));
+  const band = Math.min(DISCRETE_LEVELS - 1, Math.floor(u * DISCRETE_LEVELS));
+  return (band + 0.5) / DISCRETE_LEVELS;
+}
+
 /** RGBA pixels of the grid (size x size, row-major from the top-left). */
 export function heatmapPixels(
   summary: RaceSummary,
   outputs: Float32Array,
+  discretize = false,
 ): Uint8ClampedArray<ArrayBuffer> {
   const n = summary.gridSize;
   const pixels = new Uint8ClampedArray(new ArrayBuffer(n * n * 4));
@@ -80,9 +106,10 @@ export function heatmapPixels(
     let rgb: Rgb;
     if (summary.task === 'classification') {
       const { label, confidence } = cellClass(outputs, i * k, k, summary.loss === 'cross-entropy');
-      rgb = mix(WHITE, classColor(label), 0.15 + 0.6 * confidence);
+      rgb = mix(WHITE, classColor(label), discretize ? DISCRETE_STRENGTH : 0.15 + 0.6 * confidence);
     } else {
-      rgb = valueColor(hi > lo ? (outputs[i * k]! - lo) / (hi - lo) : 0.5);
+      const t = hi > lo ? (outputs[i * k]! - lo) / (hi - lo) : 0.5;
+      rgb = valueColor(discretize ? discreteLevel(t) : t);
     }
     pixels[4 * i] = rgb[0];
     pixels[4 * i + 1] = rgb[1];
@@ -103,7 +130,8 @@ const layers = new WeakMap<
     summary: RaceSummary;
     ctx: CanvasRenderingContext2D;
     grid: OffscreenCanvas;
-    points: OffscreenCanvas;
+    train: OffscreenCanvas;
+    test: OffscreenCanvas;
   }
 >();
 
@@ -117,7 +145,8 @@ function layersOf(canvas: HTMLCanvasElement, summary: RaceSummary) {
     summary,
     ctx,
     grid: new OffscreenCanvas(n, n),
-    points: drawPoints(canvas.width, canvas.height, summary),
+    train: drawPoints(canvas.width, canvas.height, summary, 'train'),
+    test: drawPoints(canvas.width, canvas.height, summary, 'test'),
   };
   layers.set(canvas, entry);
   return entry;
@@ -128,7 +157,12 @@ function layersOf(canvas: HTMLCanvasElement, summary: RaceSummary) {
  * during a run, so they are drawn once and only composited at each update (drawing hundreds of
  * arcs several times a second was the heatmap's main cost).
  */
-function drawPoints(width: number, height: number, summary: RaceSummary): OffscreenCanvas {
+function drawPoints(
+  width: number,
+  height: number,
+  summary: RaceSummary,
+  which: 'train' | 'test',
+): OffscreenCanvas {
   const layer = new OffscreenCanvas(width, height);
   const ctx = layer.getContext('2d')!;
   const plane = summary.plane;
@@ -158,8 +192,8 @@ function drawPoints(width: number, height: number, summary: RaceSummary): Offscr
       }
     }
   };
-  dot(summary.points.train, false);
-  if (summary.points.test) dot(summary.points.test, true);
+  if (which === 'train') dot(summary.points.train, false);
+  else if (summary.points.test) dot(summary.points.test, true);
   return layer;
 }
 
@@ -168,6 +202,7 @@ export function drawHeatmap(
   canvas: HTMLCanvasElement,
   summary: RaceSummary,
   outputs: Float32Array | undefined,
+  view: HeatmapView = DEFAULT_VIEW,
 ): void {
   if (summary.plane === null) return;
   const l = layersOf(canvas, summary);
@@ -178,9 +213,11 @@ export function drawHeatmap(
     const n = summary.gridSize;
     l.grid
       .getContext('2d')!
-      .putImageData(new ImageData(heatmapPixels(summary, outputs), n, n), 0, 0);
-    ctx.imageSmoothingEnabled = true;
+      .putImageData(new ImageData(heatmapPixels(summary, outputs, view.discretize), n, n), 0, 0);
+    // Smoothing would blur the bands back into a gradient.
+    ctx.imageSmoothingEnabled = !view.discretize;
     ctx.drawImage(l.grid, 0, 0, canvas.width, canvas.height);
   }
-  ctx.drawImage(l.points, 0, 0);
+  ctx.drawImage(l.train, 0, 0);
+  if (view.showTest) ctx.drawImage(l.test, 0, 0);
 }

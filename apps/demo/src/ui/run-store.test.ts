@@ -28,6 +28,7 @@ function progress(step: number, extra: Partial<Progress> = {}): Progress {
     stepsPerSecond: 100,
     heatmaps: null,
     analyses: null,
+    network: null,
     ...extra,
   };
 }

@@ -6,7 +6,9 @@ import type { StepTelemetry } from '@deltaclip/core';
 import type { NamedWeight } from '@deltaclip/models';
 import type { CsvProgress } from '../data/csv-upload.js';
 import type { PlaneExtent, Task } from '../data/prepare-data.js';
+import type { Thumbnail } from '../data/thumbnails.js';
 import type { OptimizerId, Settings } from '../state/settings.js';
+import type { NetworkWeights } from '../training/network.js';
 import type { Analysis, BetaPoint, EvalPoint, RaceUpdate } from '../training/race.js';
 
 /** The backend the worker trains on. */
@@ -15,6 +17,8 @@ export interface BackendSummary {
   readonly variant: string;
   readonly threads: number;
   readonly simd: boolean;
+  /** Whether it computes on the GPU (WebGL). */
+  readonly gpu: boolean;
   /** Why the worker fell back to the cpu backend, when it did. */
   readonly fallback: string | null;
 }
@@ -69,6 +73,8 @@ export type ToWorker =
   | { readonly type: 'step'; readonly runId: number; readonly count: number }
   | { readonly type: 'weights'; readonly runId: number }
   | { readonly type: 'history'; readonly runId: number }
+  /** The points of every 2-D set, for the data-set chooser. */
+  | { readonly type: 'thumbnails' }
   | {
       readonly type: 'check-csv';
       readonly requestId: number;
@@ -101,6 +107,8 @@ export interface Progress {
   readonly stepsPerSecond: number | null;
   readonly heatmaps: Partial<Record<OptimizerId, Float32Array>> | null;
   readonly analyses: readonly Analysis[] | null;
+  /** The network diagram's weights, at most every DIAGRAM_MS while playing (null: none new). */
+  readonly network: NetworkWeights | null;
 }
 
 export type FromWorker =
@@ -115,6 +123,7 @@ export type FromWorker =
   | { readonly type: 'error'; readonly runId: number; readonly message: string }
   | { readonly type: 'csv-check'; readonly requestId: number; readonly verdict: CsvVerdict }
   | { readonly type: 'csv-progress'; readonly progress: CsvProgress }
+  | { readonly type: 'thumbnails'; readonly thumbnails: readonly Thumbnail[] }
   | {
       readonly type: 'weights';
       readonly runId: number;

@@ -3,7 +3,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../state/settings.js';
 import type { FromWorker } from './protocol.js';
 import { Trainer } from './trainer.js';
 
-const settings: Settings = { ...DEFAULT_SETTINGS, samples: 100, depth: 1, width: 8, evalEvery: 5 };
+const settings: Settings = { ...DEFAULT_SETTINGS, samples: 100, hidden: [8], evalEvery: 5 };
 
 function harness() {
   const messages: FromWorker[] = [];
@@ -48,6 +48,63 @@ afterEach(() => {
 });
 
 describe('Trainer', () => {
+  it('sends the network diagram’s weights when settled, and at most every DIAGRAM_MS while playing', async () => {
+    let clock = 0;
+    const posted: { m: FromWorker; t: number }[] = [];
+    const trainer = new Trainer({
+      post: (m) => posted.push({ m, t: clock }),
+      defer: (f) => setTimeout(f, 0),
+      // Every look at the clock moves it 20 ms: slices of a step or two, many progress messages.
+      now: () => (clock += 20),
+    });
+    trainers.push(trainer);
+    await trainer.receive({ type: 'init', runId: 1, settings });
+    const ready = posted[0]!.m;
+    if (ready.type !== 'ready') throw new Error(`expected ready, got ${ready.type}`);
+    const net = ready.progress.network!;
+    expect(net.optimizer).toBe('dgclip');
+    expect(net.layers.map((l) => [l.inputs, l.outputs, l.shownIn, l.shownOut])).toEqual([
+      [2, 8, 2, 8],
+      [8, 2, 8, 2],
+    ]);
+    await trainer.receive({ type: 'weights', runId: 1 });
+    const w = posted[1]!.m;
+    if (w.type !== 'weights') throw new Error(`expected weights, got ${w.type}`);
+    const kernel0 = w.weights.dgclip!.find((x) => x.name.endsWith('dense0/kernel'))!;
+    expect(Array.from(net.layers[0]!.kernel)).toEqual(Array.from(kernel0.values));
+    await trainer.receive({ type: 'play', runId: 1 });
+    while (clock < 5000) await new Promise((r) => setTimeout(r, 0));
+    await trainer.receive({ type: 'pause', runId: 1 });
+    const playing = posted.filter((p) => p.m.type === 'progress' && p.m.progress.running) as {
+      m: Extract<FromWorker, { type: 'progress' }>;
+      t: number;
+    }[];
+    const withNet = playing.filter((p) => p.m.progress.network !== null);
+    expect(withNet.length).toBeGreaterThanOrEqual(3);
+    expect(playing.length).toBeGreaterThan(withNet.length);
+    for (let i = 1; i < withNet.length; i++) {
+      expect(withNet[i]!.t - withNet[i - 1]!.t).toBeGreaterThanOrEqual(500);
+    }
+  });
+
+  it('answers a thumbnails request with every 2-D set, and states the model’s inputs in the summary', async () => {
+    const { trainer, messages } = harness();
+    trainers.push(trainer);
+    await trainer.receive({ type: 'thumbnails' });
+    const t = messages[0]!;
+    if (t.type !== 'thumbnails') throw new Error(`expected thumbnails, got ${t.type}`);
+    expect(t.thumbnails.map((x) => x.dataset)).toContain('spiral');
+    await trainer.receive({
+      type: 'init',
+      runId: 1,
+      settings: { ...settings, features: ['x1', 'x2', 'sinx1'] },
+    });
+    const ready = messages[1]!;
+    if (ready.type !== 'ready') throw new Error(`expected ready, got ${ready.type}`);
+    expect(ready.summary.inputSize).toBe(3);
+    expect(ready.summary.featureNames).toEqual(['x1', 'x2', 'sinx1']);
+  });
+
   it('prepares a race, steps it, plays and pauses, in order', async () => {
     const { trainer, messages, next, settle, deferred } = harness();
     trainers.push(trainer);

@@ -12,6 +12,7 @@ import {
   readCsvUpload,
 } from '../data/csv-upload.js';
 import { prepareData } from '../data/prepare-data.js';
+import { thumbnails } from '../data/thumbnails.js';
 import { GRID_SIZE, Race } from '../training/race.js';
 import type {
   CsvUpload,
@@ -26,6 +27,8 @@ import type {
 export const SLICE_MS = 40;
 /** Heatmaps are recomputed at most this often while playing. */
 export const HEATMAP_MS = 250;
+/** The network diagram's weights are sent at most this often while playing (twice a second). */
+export const DIAGRAM_MS = 500;
 /** Window of the steps-per-second figure. */
 export const RATE_WINDOW_MS = 2000;
 
@@ -59,10 +62,11 @@ function summarize(race: Race): RaceSummary {
     task: data.task,
     trainSize: data.train.size,
     testSize: data.test?.size ?? 0,
-    inputSize: data.inputSize,
+    // What the model is fed: the chosen input features on a 2-D set.
+    inputSize: race.inputNames.length,
     outputSize: data.outputSize,
     classes: data.classes,
-    featureNames: data.featureNames,
+    featureNames: race.inputNames,
     parameterCount: race.parameterCount,
     batchSize:
       settings.batchSize === 0 ? data.train.size : Math.min(settings.batchSize, data.train.size),
@@ -85,6 +89,7 @@ export class Trainer {
   private queue: Promise<void> = Promise.resolve();
   private rate: { time: number; step: number }[] = [];
   private lastHeatmap = 0;
+  private lastNetwork = Number.NEGATIVE_INFINITY;
   /** The last upload parsed, and the last preparation of it (a check, then the race, reuse it). */
   private upload: { readonly id: number; readonly table: Table } | null = null;
   private prepared: { readonly key: string; readonly value: PreparedCsv } | null = null;
@@ -146,6 +151,10 @@ export class Trainer {
   }
 
   private async handle(message: ToWorker): Promise<void> {
+    if (message.type === 'thumbnails') {
+      this.host.post({ type: 'thumbnails', thumbnails: thumbnails() });
+      return;
+    }
     if (message.type === 'check-csv') {
       const options = { target: message.target, test: message.test, seed: message.seed };
       let verdict: CsvVerdict;
@@ -285,7 +294,12 @@ export class Trainer {
     if (withHeatmap) this.lastHeatmap = this.host.now();
     // The certificate is re-judged whenever beta was measured again (and when asked for).
     const analyses = newBetas > 0 || settled ? await race.analyses() : null;
+    const now = this.host.now();
+    const withNetwork = settled || now - this.lastNetwork >= DIAGRAM_MS;
+    if (withNetwork) this.lastNetwork = now;
+    const network = withNetwork ? await race.network() : null;
     return {
+      network,
       update,
       running: this.running,
       stepsPerSecond: this.stepsPerSecond(),

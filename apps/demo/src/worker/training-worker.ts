@@ -1,12 +1,15 @@
 /**
- * The module worker that trains: it sets up the WASM backend (threaded SIMD where the page is
- * cross-origin isolated; the cpu backend as a fallback) and hands every message to a Trainer.
+ * The module worker that trains: it sets up the backend chosen (WASM, threaded SIMD where the page
+ * is cross-origin isolated; WebGL2 where asked for and present; cpu as the last fallback, see
+ * backend-choice.ts) and hands every message to a Trainer.
  */
 import { cpuBackend, useBackend } from '@deltaclip/backend';
 import { wasmBackend } from '@deltaclip/backend-wasm';
 import type { BackendSetting } from '../state/settings.js';
+import { chooseBackend } from './backend-choice.js';
 import type { BackendSummary, FromWorker, ToWorker } from './protocol.js';
 import { errorText, Trainer } from './trainer.js';
+import { webglBackend } from './webgl-backend.js';
 
 const scope = globalThis as unknown as {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -29,19 +32,10 @@ const trainer = new Trainer({
   now: () => performance.now(),
 });
 
-async function startBackend(choice: BackendSetting): Promise<BackendSummary> {
-  let fallback: string | null = null;
-  if (choice !== 'cpu') {
-    try {
-      const b = await useBackend(wasmBackend);
-      return { name: b.name, variant: b.variant, threads: b.threads, simd: b.simd, fallback };
-    } catch (error) {
-      if (choice === 'wasm') throw error;
-      fallback = `WASM could not start (${errorText(error)}); training on the cpu backend`;
-    }
-  }
-  const b = await useBackend(cpuBackend);
-  return { name: b.name, variant: b.variant, threads: b.threads, simd: b.simd, fallback };
+function startBackend(choice: BackendSetting): Promise<BackendSummary> {
+  return chooseBackend(choice, { wasm: wasmBackend, webgl: webglBackend, cpu: cpuBackend }, (a) =>
+    useBackend(a),
+  );
 }
 
 let backend: Promise<void> | null = null;
