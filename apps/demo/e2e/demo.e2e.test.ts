@@ -251,14 +251,18 @@ describe('the playground in Chromium', () => {
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
     await expect.poll(() => page.url()).toContain('dgclip.delta=0.05');
     expect(await delta.inputValue()).toBe('0.05');
-    // The spinner's buttons (the upper and lower half of the field's right edge) step the same way.
-    const spin = async (half: 'up' | 'down') => {
-      await delta.scrollIntoViewIfNeeded();
-      const box = (await delta.boundingBox())!;
-      const y = box.y + (half === 'up' ? 0.25 : 0.75) * box.height;
-      await page.mouse.move(box.x + box.width - 8, y);
-      await page.mouse.click(box.x + box.width - 8, y);
-    };
+    // The spinner's buttons: on a step="any" field Chromium answers a click on them by moving the
+    // value 1 up or down, clamped to [min, max], then a plain `input` Event and a `change`. That
+    // sequence is replayed here, because a mouse click at the spinner's pixels missed under load
+    // (the native spinner is only hit-testable once hovered and painted).
+    const spin = (half: 'up' | 'down') =>
+      delta.evaluate((el, up) => {
+        const input = el as HTMLInputElement;
+        const moved = Number(input.value) + (up ? 1 : -1);
+        input.value = String(Math.min(Number(input.max), Math.max(Number(input.min), moved)));
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+      }, half === 'up');
     await spin('up');
     await expect.poll(() => page.url()).toContain('dgclip.delta=0.1&');
     await waitForSnapshot(page, (s) => s.ready && s.url.includes('dgclip.delta=0.1&'));
