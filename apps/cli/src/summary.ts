@@ -265,31 +265,46 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-/** The results table of a comparison. */
-export function resultsTable(runs: readonly RunSummary[]): string {
+/**
+ * The results table's columns after the optimizer's name, one row per run: final and best
+ * losses (a diverged run's final loss says where it diverged), accuracy, steps, time and regime
+ * counts. The terminal table and report.html both render these.
+ */
+export function resultColumns(runs: readonly RunSummary[]): {
+  header: string[];
+  rows: string[][];
+} {
   const hasTest = runs.some((r) => r.finalTestLoss !== null || r.bestTestLoss !== null);
   const hasAccuracy = runs.some((r) => r.finalTestAccuracy !== null || r.bestTestAccuracy !== null);
-  const header = [
-    'optimizer',
-    'final train loss',
-    'best train loss',
-    ...(hasTest ? ['final test loss', 'best test loss'] : []),
-    ...(hasAccuracy ? ['test accuracy'] : []),
-    'steps',
-    'time s',
-    'regimes u/c/f/s',
-  ];
-  const rows = runs.map((r) => [
-    r.label,
-    r.diverged ? divergedText(r.diverged) : cell(r.finalTrainLoss),
-    cell(r.bestTrainLoss),
-    ...(hasTest ? [cell(r.finalTestLoss), cell(r.bestTestLoss)] : []),
-    ...(hasAccuracy ? [cell(r.finalTestAccuracy, 3)] : []),
-    String(r.steps),
-    r.seconds.toFixed(1),
-    `${r.regimeCounts.unclipped}/${r.regimeCounts.clipped}/${r.regimeCounts.floored}/${r.regimeCounts.skipped}`,
-  ]);
-  return textTable(header, rows);
+  return {
+    header: [
+      'final train loss',
+      'best train loss',
+      ...(hasTest ? ['final test loss', 'best test loss'] : []),
+      ...(hasAccuracy ? ['test accuracy'] : []),
+      'steps',
+      'time s',
+      'regimes u/c/f/s',
+    ],
+    rows: runs.map((r) => [
+      r.diverged ? divergedText(r.diverged) : cell(r.finalTrainLoss),
+      cell(r.bestTrainLoss),
+      ...(hasTest ? [cell(r.finalTestLoss), cell(r.bestTestLoss)] : []),
+      ...(hasAccuracy ? [cell(r.finalTestAccuracy, 3)] : []),
+      String(r.steps),
+      r.seconds.toFixed(1),
+      `${r.regimeCounts.unclipped}/${r.regimeCounts.clipped}/${r.regimeCounts.floored}/${r.regimeCounts.skipped}`,
+    ]),
+  };
+}
+
+/** The results table of a comparison. */
+export function resultsTable(runs: readonly RunSummary[]): string {
+  const { header, rows } = resultColumns(runs);
+  return textTable(
+    ['optimizer', ...header],
+    rows.map((row, i) => [runs[i]!.label, ...row]),
+  );
 }
 
 function divergenceLines(runs: readonly RunSummary[]): string[] {

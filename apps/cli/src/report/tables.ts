@@ -4,7 +4,7 @@
  */
 import { VERDICT_COLORS } from '@deltaclip/utils';
 import type { SeedAggregate } from '../seeds.js';
-import { cell, divergedText, type RunCertificate, type RunSummary } from '../summary.js';
+import { cell, type RunCertificate, type RunSummary, resultColumns } from '../summary.js';
 import { escapeHtml, swatch } from './escape.js';
 
 export type ColorOf = (summary: Pick<RunSummary, 'optimizer'>) => string;
@@ -28,34 +28,34 @@ function verdictBadge(verdict: string): string {
   return `<span class="verdict" style="border-color:${color};color:${color}">${escapeHtml(verdict)}</span>`;
 }
 
-/** One row per run: final and best losses, accuracy, steps, time, regimes, certificate level. */
-export function resultsTableHtml(runs: readonly RunSummary[], colorOf: ColorOf): string {
-  const hasTest = runs.some((r) => r.finalTestLoss !== null || r.bestTestLoss !== null);
-  const hasAccuracy = runs.some((r) => r.finalTestAccuracy !== null || r.bestTestAccuracy !== null);
-  const hasCertificate = runs.some((r) => r.certificate !== null);
-  const header = [
-    'optimizer',
-    'final train loss',
-    'best train loss',
-    ...(hasTest ? ['final test loss', 'best test loss'] : []),
-    ...(hasAccuracy ? ['test accuracy'] : []),
-    'steps',
-    'time (s)',
+/** Headers that read better on the page than in a terminal. */
+const HTML_HEADERS: Readonly<Record<string, string>> = {
+  'time s': 'time (s)',
+  'regimes u/c/f/s':
     '<abbr title="steps unclipped / clipped / floored / skipped">regimes u/c/f/s</abbr>',
-    ...(hasCertificate ? ['certificate'] : []),
-  ];
-  const rows = runs.map((r) => [
-    `${swatch(colorOf(r))}${escapeHtml(r.label)}`,
-    r.diverged ? escapeHtml(divergedText(r.diverged)) : cell(r.finalTrainLoss),
-    cell(r.bestTrainLoss),
-    ...(hasTest ? [cell(r.finalTestLoss), cell(r.bestTestLoss)] : []),
-    ...(hasAccuracy ? [cell(r.finalTestAccuracy, 3)] : []),
-    String(r.steps),
-    r.seconds.toFixed(1),
-    `${r.regimeCounts.unclipped}/${r.regimeCounts.clipped}/${r.regimeCounts.floored}/${r.regimeCounts.skipped}`,
-    ...(hasCertificate ? [r.certificate ? verdictBadge(r.certificate.verdict) : '-'] : []),
-  ]);
-  return table('Every run', header, rows, 'results');
+};
+
+/** One row per run: the terminal table's columns (resultColumns), a colour swatch and the certificate level. */
+export function resultsTableHtml(runs: readonly RunSummary[], colorOf: ColorOf): string {
+  const { header, rows } = resultColumns(runs);
+  const hasCertificate = runs.some((r) => r.certificate !== null);
+  return table(
+    'Every run',
+    [
+      'optimizer',
+      ...header.map((h) => HTML_HEADERS[h] ?? escapeHtml(h)),
+      ...(hasCertificate ? ['certificate'] : []),
+    ],
+    rows.map((row, i) => {
+      const r = runs[i]!;
+      return [
+        `${swatch(colorOf(r))}${escapeHtml(r.label)}`,
+        ...row.map(escapeHtml),
+        ...(hasCertificate ? [r.certificate ? verdictBadge(r.certificate.verdict) : '-'] : []),
+      ];
+    }),
+    'results',
+  );
 }
 
 function meanStd(m: number | null, s: number | null): string {
