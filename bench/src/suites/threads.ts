@@ -6,7 +6,7 @@
  * in rounds that alternate the configurations, so that the machine's noise hits all alike.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -157,8 +157,20 @@ function probeTorch(): { version: string } | { reason: string } {
   return { version: probe.stdout.trim() };
 }
 
-/** Wall seconds of `deltaclip compare` on the wasm backend with `workers` worker processes. */
-function compareSeconds(workers: number, out: string): number {
+/**
+ * The `compare` job timed: two optimizers that both run every step at these settings (a run that
+ * diverges stops early, and then the job's wall time is the other run's alone, which says nothing
+ * about scaling), long enough that the runs, not process start-up, dominate the wall time.
+ */
+const COMPARE = {
+  optimizers: 'gclip:lr=0.05,gamma=1;delta-gclip:lr=0.05,gamma=1,delta=0.1',
+  epochs: 200,
+  batchSize: 64,
+  model: 'mlp:hidden=512x512',
+} as const;
+
+/** Wall seconds of `deltaclip compare` on the wasm backend with `workers` worker processes, and the steps of each run. */
+function compareSeconds(workers: number, out: string): { seconds: number; steps: number } {
   const t0 = performance.now();
   run(
     process.execPath,
@@ -170,17 +182,17 @@ function compareSeconds(workers: number, out: string): number {
       '--dataset',
       'cars',
       '--model',
-      'mlp:hidden=512x512',
+      COMPARE.model,
       '--batch-size',
-      '64',
+      String(COMPARE.batchSize),
       '--epochs',
-      '60',
+      String(COMPARE.epochs),
       '--analysis-every',
       '0',
       '--seeds',
       '1',
       '--optimizers',
-      'sgd:lr=0.05;delta-gclip:lr=0.05,gamma=1,delta=0.1',
+      COMPARE.optimizers,
       '--workers',
       String(workers),
       '--out',
@@ -190,7 +202,27 @@ function compareSeconds(workers: number, out: string): number {
     ],
     `compare --workers ${workers}`,
   );
-  return (performance.now() - t0) / 1000;
+  const seconds = (performance.now() - t0) / 1000;
+  const steps = assertEveryRunFinished(join(out, 'results.json'), `compare --workers ${workers}`);
+  return { seconds, steps };
+}
+
+/** The steps every run of a compare job ran; throws unless all ran all their steps (none diverged or failed). */
+function assertEveryRunFinished(resultsFile: string, what: string): number {
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as {
+    runs: { status: string; summary: { label: string; steps: number; diverged: unknown } }[];
+  };
+  const steps = results.runs.map((r) => r.summary.steps);
+  const short = results.runs.filter(
+    (r) =>
+      r.status !== 'done' || r.summary.diverged !== null || r.summary.steps !== Math.max(...steps),
+  );
+  if (short.length > 0) {
+    throw new Error(
+      `${what}: ${short.map((r) => `${r.summary.label} (${r.status}, ${r.summary.steps} steps)`).join(', ')} did not run every step, so the wall time would not measure 2 runs side by side; change COMPARE in suites/threads.ts`,
+    );
+  }
+  return Math.max(...steps);
 }
 
 const medianOf = (rates: readonly Rate[], key: 'samplesPerSecond' | 'samplesPerCpuSecond') =>
@@ -262,10 +294,12 @@ export const threads: Suite = {
 
     const scratch = mkdtempSync(join(tmpdir(), 'deltaclip-bench-threads-'));
     const compare: Record<number, number[]> = { 1: [], 2: [] };
+    let compareSteps = 0;
     try {
       for (let round = 0; round < 2; round++) {
         for (const workers of [1, 2]) {
-          const seconds = compareSeconds(workers, join(scratch, `w${workers}`));
+          const { seconds, steps } = compareSeconds(workers, join(scratch, `w${workers}`));
+          compareSteps = steps;
           console.log(
             `threads: compare --workers ${workers} round ${round + 1}: ${fmt(seconds)} s`,
           );
@@ -310,9 +344,9 @@ export const threads: Suite = {
         rows,
       ),
       '',
-      '`deltaclip compare` on the wasm backend, 2 runs (SGD and δ-GClip, 1 seed) of an MLP',
-      '6-512-512-1 on cars, batch 64, 60 epochs (300 steps), analysis off; wall time of the whole',
-      'command (process start-up included), median of 2 alternating rounds. Serial runs get both',
+      '`deltaclip compare` on the wasm backend, 2 runs (GClip and δ-GClip, 1 seed, both checked to',
+      `run every step) of an MLP 6-512-512-1 on cars, batch ${COMPARE.batchSize}, ${COMPARE.epochs} epochs (${compareSteps} steps per run), analysis off; wall`,
+      'time of the whole command (process start-up included), median of 2 alternating rounds. Serial runs get both',
       'cores as threads (scheduling.ts: max(1, floor(cores / runs at a time))); 2 workers 1 thread each.',
       '',
       table(
