@@ -187,6 +187,23 @@ async function measureWebgl(): Promise<{ rows: WebglRow[]; renderer: string } | 
   }
 }
 
+/** Comma-separated backends to measure (default all), e.g. `OPTIMIZER_STEP_BACKENDS=webgl`. */
+const BACKENDS_VAR = 'OPTIMIZER_STEP_BACKENDS';
+const ALL_BACKENDS = ['cpu', 'wasm', 'webgl'];
+
+function backendsToRun(): string[] {
+  const value = process.env[BACKENDS_VAR];
+  if (value === undefined || value.trim() === '') return ALL_BACKENDS;
+  const wanted = value.split(',').map((b) => b.trim());
+  const unknown = wanted.filter((b) => !ALL_BACKENDS.includes(b));
+  if (unknown.length > 0) {
+    throw new RangeError(
+      `${BACKENDS_VAR} names unknown backend(s) ${unknown.join(', ')} (got '${value}'; use a comma-separated subset of ${ALL_BACKENDS.join(',')})`,
+    );
+  }
+  return wanted;
+}
+
 export const optimizerStep: Suite = {
   id: 'optimizer-step',
   title: 'One optimizer step: δ-GClip vs tf.train.sgd',
@@ -194,13 +211,16 @@ export const optimizerStep: Suite = {
     registerCpuKernels();
     registerWasmKernels();
     const rows: Row[] = [];
-    for (const backend of ['cpu', 'wasm']) {
+    const only = backendsToRun();
+    for (const backend of ['cpu', 'wasm'].filter((b) => only.includes(b))) {
       for (const params of [1_000_000, 10_000_000]) {
         const big = params > 5e6;
         rows.push(await measure(backend, params, big ? 3 : 5, big ? 5 : 7));
       }
     }
-    const webgl = await measureWebgl();
+    const webgl = only.includes('webgl')
+      ? await measureWebgl()
+      : `left out by ${BACKENDS_VAR}=${process.env[BACKENDS_VAR]}`;
     const webglRows = typeof webgl === 'string' ? [] : webgl.rows;
     return [
       'Same four variables and gradients; median time of one step including the wait for its result',

@@ -25,6 +25,8 @@ interface WebglBackendLike {
     dtype: tf.DataType,
     values?: tf.backend_util.BackendValues,
   ): tf.TensorInfo;
+  /** Its per-tensor texture records; `isPacked` says how a texture holds its values. */
+  texData?: { get(dataId: tf.DataId): { isPacked?: boolean } | undefined };
 }
 
 /** tfjs-backend-webgl's GPGPUProgram, the members a plain unpacked program needs. */
@@ -32,6 +34,10 @@ interface GpgpuProgram {
   variableNames: string[];
   outputShape: number[];
   userCode: string;
+  /** Inputs are read as packed textures (tfjs packs any that are not first). */
+  packedInputs?: boolean;
+  /** The output is written packed. */
+  packedOutput?: boolean;
 }
 
 /** Inputs summed by one fragment of the partial-sum pass, as BLOCK / INNER nested loops. */
@@ -64,6 +70,104 @@ function partialSums(n: number, square: boolean): GpgpuProgram {
   };
 }
 
+/** Texels summed by one fragment of the texel-order partial-sum pass. */
+const TEXEL_BLOCK = { unpacked: 1024, packed: 256 };
+
+/**
+ * How tfjs-backend-webgl lays a tensor of `shape` in its texture. Unpacked: one value per texel,
+ * flat row-major from texel `offsetX` (a shallow slice starts inside its source). Packed: 2x2
+ * blocks of the last two dimensions per texel (r, g = row 2i, columns 2j and 2j + 1; b, a = row
+ * 2i + 1), the blocks of each matrix row-major and the matrices one after another, from texel 0;
+ * a block past an odd edge holds padding (see its shader_compiler's packed samplers).
+ */
+interface TexelLayout {
+  packed: boolean;
+  /** Texels holding values. */
+  texels: number;
+  /** Packed only: columns and rows of the innermost matrix. */
+  cols: number;
+  rows: number;
+}
+
+function texelLayout(shape: readonly number[], packed: boolean): TexelLayout {
+  const rank = shape.length;
+  const cols = rank >= 1 ? shape[rank - 1]! : 1;
+  const rows = rank >= 2 ? shape[rank - 2]! : 1;
+  const batches = tf.util.sizeFromShape(shape.slice(0, Math.max(0, rank - 2)));
+  const texels = packed
+    ? batches * Math.ceil(rows / 2) * Math.ceil(cols / 2)
+    : tf.util.sizeFromShape(shape as number[]);
+  return { packed, texels, cols, rows };
+}
+
+/**
+ * out[j] = the sum of x squared (or of x) over the texels of block j, read in the texture's own
+ * order with texelFetch: no flat-index-to-texel division per value, and a packed input is read
+ * as it is (four values a texel) instead of being unpacked first.
+ */
+function texelPartialSums(layout: TexelLayout, square: boolean): GpgpuProgram {
+  const { packed, texels, cols, rows } = layout;
+  const block = packed ? TEXEL_BLOCK.packed : TEXEL_BLOCK.unpacked;
+  const colTexels = Math.ceil(cols / 2);
+  const rowTexels = Math.ceil(rows / 2);
+  // Channels that can hold values at all, and whether the last block of a row or column is half padding.
+  const oddCols = packed && cols > 1 && cols % 2 === 1;
+  const oddRows = packed && rows > 1 && rows % 2 === 1;
+  const counters = oddCols || oddRows;
+  let value: string;
+  if (!packed) {
+    value = `float v = texelFetch(X, ivec2(x, y), 0).r;
+              part += ${square ? 'v * v' : 'v'};`;
+  } else {
+    const lanes = rows > 1 ? (cols > 1 ? 'v' : 'v.rb') : cols > 1 ? 'v.rg' : 'v.r';
+    value = `vec4 v = texelFetch(X, ivec2(x, y), 0);
+              ${oddCols ? `if (tc == ${colTexels - 1}) v.ga = vec2(0.0);` : ''}
+              ${oddRows ? `if (tr == ${rowTexels - 1}) v.ba = vec2(0.0);` : ''}
+              part += ${lanes === 'v.r' ? 'v.r * v.r' : `dot(${lanes}, ${lanes})`};`;
+  }
+  const start = packed ? '0' : 'offsetX';
+  return {
+    variableNames: ['X'],
+    packedInputs: packed,
+    outputShape: [Math.ceil(texels / block)],
+    userCode: `
+      void main() {
+        int width = textureSize(X, 0).x;
+        int first = getOutputCoords() * ${block};
+        int left = min(${block}, ${texels} - first);
+        int t = first + ${start};
+        int y = t / width;
+        int x = t - y * width;
+        ${
+          counters
+            ? `int q = first - (first / ${colTexels * rowTexels}) * ${colTexels * rowTexels};
+        int tr = q / ${colTexels};
+        int tc = q - tr * ${colTexels};`
+            : ''
+        }
+        float total = 0.0;
+        for (int i = 0; i < ${block}; i += ${INNER}) {
+          if (i >= left) break;
+          float part = 0.0;
+          for (int j = 0; j < ${INNER}; j++) {
+            if (i + j >= left) break;
+            ${value}
+            x++;
+            if (x == width) { x = 0; y++; }
+            ${
+              counters
+                ? `tc++;
+            if (tc == ${colTexels}) { tc = 0; tr++; if (tr == ${rowTexels}) tr = 0; }`
+                : ''
+            }
+          }
+          total += part;
+        }
+        setOutput(total);
+      }`,
+  };
+}
+
 /** out = g ? x + a * y : x elementwise, a and g scalars (g a bool stored as 0.0 / 1.0). */
 function guardedAxpyProgram(shape: number[]): GpgpuProgram {
   return {
@@ -75,6 +179,25 @@ function guardedAxpyProgram(shape: number[]): GpgpuProgram {
         float x = getXAtOutCoords();
         if (getG() > 0.5) {
           setOutput(x + getA() * getYAtOutCoords());
+        } else {
+          setOutput(x);
+        }
+      }`,
+  };
+}
+
+/** {@link guardedAxpyProgram} on packed textures: four values a fragment, no unpacking. */
+function packedGuardedAxpyProgram(shape: number[]): GpgpuProgram {
+  return {
+    variableNames: ['X', 'Y', 'A', 'G'],
+    outputShape: shape,
+    packedInputs: true,
+    packedOutput: true,
+    userCode: `
+      void main() {
+        vec4 x = getXAtOutCoords();
+        if (getG().r > 0.5) {
+          setOutput(x + getA().r * getYAtOutCoords());
         } else {
           setOutput(x);
         }
@@ -211,6 +334,16 @@ function finalSum(lengths: readonly number[]): GpgpuProgram {
 }
 
 /**
+ * Whether the texel-order pass can read n values: it needs WebGL2's texelFetch, and a sampler (tfjs
+ * hands a few values that live on the host to a shader as a uniform array instead).
+ */
+function readsTexels(n: number): boolean {
+  return (
+    tf.env().getNumber('WEBGL_VERSION') >= 2 && n > tf.env().getNumber('WEBGL_SIZE_UPLOAD_UNIFORM')
+  );
+}
+
+/**
  * The sum of squares of all `xs` as a [1] tensor: one fused square-and-partial-sum pass over each,
  * the partial sums reduced again while long, then one final fragment over all of them (a pass per
  * FINAL_INPUTS inputs), so a whole gradient's squared norm costs one full pass and a few tiny ones.
@@ -221,16 +354,25 @@ function sumOfSquaresAll(xs: readonly tf.TensorInfo[], backend: unknown): tf.Ten
   for (const x of xs) {
     let n = tf.util.sizeFromShape(x.shape);
     if (n === 0) continue;
-    let current =
-      x.shape.length === 1 ? x : webglKernel(tf.Reshape, { x }, backend, { shape: [n] });
+    let current: tf.TensorInfo;
     let square = true;
-    do {
-      const next = gl.compileAndRun(partialSums(n, square), [current], 'float32');
+    if (readsTexels(n)) {
+      const layout = texelLayout(x.shape, gl.texData?.get(x.dataId)?.isPacked === true);
+      current = gl.compileAndRun(texelPartialSums(layout, true), [x], 'float32');
+      n = current.shape[0]!;
+      square = false;
+    } else {
+      current = x.shape.length === 1 ? x : webglKernel(tf.Reshape, { x }, backend, { shape: [n] });
+    }
+    while (square || n > FINAL_MAX) {
+      const next = readsTexels(n)
+        ? gl.compileAndRun(texelPartialSums(texelLayout([n], false), square), [current], 'float32')
+        : gl.compileAndRun(partialSums(n, square), [current], 'float32');
       if (current !== x) gl.disposeIntermediateTensorInfo(current);
       current = next;
-      n = Math.ceil(n / BLOCK);
+      n = next.shape[0]!;
       square = false;
-    } while (n > FINAL_MAX);
+    }
     parts.push({ info: current, length: n, owned: true });
   }
   if (parts.length === 0) return gl.makeTensorInfo([1], 'float32', Float32Array.of(0));
@@ -324,7 +466,9 @@ export function webglKernelConfigs(names: {
       kernelFunc: ({ inputs, backend }) => {
         const { x, y, alpha, guard } = inputs as Inputs<'x' | 'y' | 'alpha' | 'guard'>;
         const gl = backend as unknown as WebglBackendLike;
-        return gl.compileAndRun(guardedAxpyProgram(x.shape), [x, y, alpha, guard], 'float32');
+        const packed = [x, y].some((t) => gl.texData?.get(t.dataId)?.isPacked === true);
+        const program = packed ? packedGuardedAxpyProgram(x.shape) : guardedAxpyProgram(x.shape);
+        return gl.compileAndRun(program, [x, y, alpha, guard], 'float32');
       },
     },
     {
