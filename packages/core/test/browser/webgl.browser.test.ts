@@ -48,6 +48,24 @@ describe('the webgl backend under test', () => {
   });
 });
 
+/** tfjs-backend-webgl's record of a tensor's texture (its internals, read only by these tests). */
+function texRecord(t: tf.Tensor): { isPacked?: boolean; slice?: { flatOffset: number } } {
+  const backend = tf.backend() as unknown as {
+    texData: { get(id: tf.DataId): { isPacked?: boolean; slice?: { flatOffset: number } } };
+  };
+  return backend.texData.get(t.dataId);
+}
+
+/** Whether the tensor's texture holds four values a texel. */
+function isPacked(t: tf.Tensor): boolean {
+  return texRecord(t).isPacked === true;
+}
+
+/** Where a shallow slice starts in the texture it shares (undefined for a tensor of its own). */
+function sliceOffset(t: tf.Tensor): number | undefined {
+  return texRecord(t).slice?.flatOffset;
+}
+
 /** Deterministic values in [-2, 2), independent of tfjs's random ops. */
 function values(n: number, seed: number): Float32Array {
   const out = new Float32Array(n);
@@ -83,6 +101,50 @@ describe("core's own webgl shaders (no backend package)", () => {
     );
   });
 
+  it('sum of squares of packed textures, odd edges and batches included, against float64', () => {
+    // x + 1 on tfjs's packed add: 4 values a texel, and the padding texels of odd edges hold
+    // 0 + 1 = 1, which the sum must leave out.
+    // (More than 128 values each, so tfjs runs the add on the GPU, not on its host copy.)
+    for (const shape of [
+      [1001],
+      [1025],
+      [1001, 1],
+      [300, 7],
+      [7, 300],
+      [3, 15, 7],
+      [2, 3, 4, 6],
+      [1000, 1000],
+    ]) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const v = values(n, 7 + shape.length);
+      let expected = 0;
+      for (const x of v) expected += Math.fround(x + 1) ** 2;
+      const got = tf.tidy(() => {
+        const packed = tf.add(tf.tensor(v, shape), tf.scalar(1));
+        expect(isPacked(packed), `shape [${shape}] is packed`).toBe(true);
+        return sumOfSquares(packed).dataSync()[0]!;
+      });
+      expect(Math.abs(got - expected) / expected, `shape [${shape}]`).toBeLessThan(2e-6);
+    }
+  });
+
+  it('sum of squares of a slice that shares its source texture (from a flat offset)', () => {
+    const v = values(20_000, 11);
+    for (const [begin, size] of [
+      [1000, 5000],
+      [3, 17_000],
+    ] as const) {
+      let expected = 0;
+      for (const x of v.subarray(begin, begin + size)) expected += x * x;
+      const got = tf.tidy(() => {
+        const slice = tf.slice(tf.tensor1d(v), [begin], [size]);
+        expect(sliceOffset(slice)).toBe(begin);
+        return sumOfSquares(slice).dataSync()[0]!;
+      });
+      expect(Math.abs(got - expected) / expected, `slice at ${begin}`).toBeLessThan(2e-6);
+    }
+  });
+
   it('global norm of many tensors: the partial sums of all of them in one final pass', () => {
     // Ten tensors: more than one final-sum program takes (8 inputs), so two levels run.
     const tensors = Array.from({ length: 10 }, (_, i) => values(1000 + 997 * i, 40 + i));
@@ -109,6 +171,29 @@ describe("core's own webgl shaders (no backend package)", () => {
       expect(Array.from(off.dataSync())).toEqual(Array.from(x));
     });
     expect(tf.getKernel(HOST_GUARDED_AXPY, 'webgl')).toBeDefined();
+  });
+
+  it('guarded axpy on packed textures: packed out, x exactly when the guard is off', () => {
+    const shape = [13, 15, 17];
+    const x = values(3315, 8);
+    const y = values(3315, 9);
+    y[50] = Number.NaN;
+    tf.tidy(() => {
+      const px = tf.add(tf.tensor(x, shape), tf.scalar(0));
+      const py = tf.add(tf.tensor(y, shape), tf.scalar(0));
+      expect(isPacked(px) && isPacked(py)).toBe(true);
+      const alpha = tf.scalar(-0.5);
+      const on = guardedAxpy(px, py, alpha, tf.scalar(true, 'bool'));
+      expect(isPacked(on)).toBe(true);
+      expect(on.shape).toEqual(shape);
+      const got = on.dataSync();
+      for (let i = 0; i < x.length; i++) {
+        if (i === 50) expect(got[i]).toBeNaN();
+        else expect(got[i]).toBe(Math.fround(x[i]! + Math.fround(-0.5 * y[i]!)));
+      }
+      const off = guardedAxpy(px, py, alpha, tf.scalar(false, 'bool'));
+      expect(Array.from(off.dataSync())).toEqual(Array.from(x));
+    });
   });
 
   it('select by scalar: a or b whole, tensors and scalars, float32 and int32', () => {
