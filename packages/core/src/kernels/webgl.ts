@@ -26,7 +26,7 @@ interface WebglBackendLike {
     values?: tf.backend_util.BackendValues,
   ): tf.TensorInfo;
   /** Its per-tensor texture records; `isPacked` says how a texture holds its values. */
-  texData?: { get(dataId: tf.DataId): { isPacked?: boolean } | undefined };
+  texData?: { get(dataId: tf.DataId): { isPacked?: boolean; texture?: unknown } | undefined };
 }
 
 /** tfjs-backend-webgl's GPGPUProgram, the members a plain unpacked program needs. */
@@ -250,64 +250,114 @@ export function acceptsWebgl(backend: unknown): boolean {
 }
 
 /**
- * δ-GClip's scale (`code` false) or regime code (true) from the norm N, in one fragment: the same
- * rules as the ops (see ./scalars-of.ts). tfjs's shader prelude defines isnan() robustly.
+ * Whether a program over `inputs` should read them packed: in the layout most of them already
+ * have, since tfjs converts each of the others first (a pass of its own, for a scalar too);
+ * inputs still on the host count for neither. With none in a texture, tfjs's own default.
  */
-function deltaGClipScalarProgram(gamma: number, delta: number, code: boolean): GpgpuProgram {
-  const g = gamma.toExponential();
-  const d = delta.toExponential();
-  const body = code
-    ? delta >= 1
-      ? 'setOutput(0.0);'
-      : `setOutput(float(int(r < 1.0) + int(r < ${d})));`
-    : delta >= 1
-      ? 'setOutput(1.0);'
-      : `setOutput(r < ${d} ? ${d} : (r > 1.0 ? 1.0 : r));`;
+function readsPacked(gl: WebglBackendLike, inputs: readonly tf.TensorInfo[]): boolean {
+  let packed = 0;
+  let unpacked = 0;
+  for (const t of inputs) {
+    const record = gl.texData?.get(t.dataId);
+    if (record === undefined || record.texture == null) continue;
+    if (record.isPacked === true) packed++;
+    else unpacked++;
+  }
+  return packed === unpacked ? packed > 0 || tf.env().getBool('WEBGL_PACK') : packed > unpacked;
+}
+
+/** GLSL of a small program's reads and writes in one layout (packed: the value is channel r, or getChannel of the texel). */
+function scalarIo(packed: boolean) {
   return {
-    variableNames: ['N'],
-    outputShape: [1],
-    userCode: `
-      void main() {
-        float n = getN();
-        if (n == 0.0) {
-          setOutput(${code ? '3.0' : '0.0'});
-          return;
-        }
-        float r = isnan(n) ? 0.0 : (isinf(n) ? 0.0 : ${g} / n);
-        ${body}
+    scalar: (name: string) => (packed ? `get${name}().r` : `get${name}()`),
+    at: (name: string, i: string) =>
+      packed ? `getChannel(get${name}(${i}), ${i})` : `get${name}(${i})`,
+    set: (value: string) =>
+      packed ? `setOutput(vec4(${value}, 0.0, 0.0, 0.0))` : `setOutput(${value})`,
+    /** main() of a 1-D output of n values given `float valueAt(int i)` (two a texel when packed). */
+    vectorMain: (n: number) =>
+      packed
+        ? `void main() {
+        int i = getOutputCoords();
+        setOutput(vec4(valueAt(i), i + 1 < ${n} ? valueAt(i + 1) : 0.0, 0.0, 0.0));
+      }`
+        : `void main() {
+        setOutput(valueAt(getOutputCoords()));
       }`,
   };
 }
 
-/** The telemetry row [gradNorm, h, regime] of one step (see TELEMETRY_STEP), one fragment each. */
-const TELEMETRY_ROW: GpgpuProgram = {
-  variableNames: ['G', 'S', 'E', 'R', 'K'],
-  outputShape: [3],
-  userCode: `
-    void main() {
-      int i = getOutputCoords();
-      bool skipped = getK() > 0.5;
-      if (i == 0) {
-        setOutput(getG());
-      } else if (i == 1) {
-        setOutput(skipped ? 0.0 : getE() * getS());
-      } else {
-        setOutput(skipped ? 3.0 : getR());
+/**
+ * δ-GClip's scale (`code` false) or regime code (true) from the norm N, in one fragment: the same
+ * rules as the ops (see ./scalars-of.ts). tfjs's shader prelude defines isnan() robustly.
+ */
+function deltaGClipScalarProgram(
+  gamma: number,
+  delta: number,
+  code: boolean,
+  packed: boolean,
+): GpgpuProgram {
+  const io = scalarIo(packed);
+  const g = gamma.toExponential();
+  const d = delta.toExponential();
+  const value = code
+    ? delta >= 1
+      ? '0.0'
+      : `float(int(r < 1.0) + int(r < ${d}))`
+    : delta >= 1
+      ? '1.0'
+      : `r < ${d} ? ${d} : (r > 1.0 ? 1.0 : r)`;
+  return {
+    variableNames: ['N'],
+    outputShape: [1],
+    packedInputs: packed,
+    packedOutput: packed,
+    userCode: `
+      void main() {
+        float n = ${io.scalar('N')};
+        if (n == 0.0) {
+          ${io.set(code ? '3.0' : '0.0')};
+          return;
+        }
+        float r = isnan(n) ? 0.0 : (isinf(n) ? 0.0 : ${g} / n);
+        ${io.set(value)};
+      }`,
+  };
+}
+
+/** The telemetry row [gradNorm, h, regime] of one step (see TELEMETRY_STEP). */
+function telemetryRow(packed: boolean): GpgpuProgram {
+  const io = scalarIo(packed);
+  return {
+    variableNames: ['G', 'S', 'E', 'R', 'K'],
+    outputShape: [3],
+    packedInputs: packed,
+    packedOutput: packed,
+    userCode: `
+      float valueAt(int i) {
+        bool skipped = ${io.scalar('K')} > 0.5;
+        if (i == 0) return ${io.scalar('G')};
+        if (i == 1) return skipped ? 0.0 : ${io.scalar('E')} * ${io.scalar('S')};
+        return skipped ? 3.0 : ${io.scalar('R')};
       }
-    }`,
-};
+      ${io.vectorMain(3)}`,
+  };
+}
 
 /** The regime counts plus this step's regime. */
-function telemetryCounts(n: number): GpgpuProgram {
+function telemetryCounts(n: number, packed: boolean): GpgpuProgram {
+  const io = scalarIo(packed);
   return {
     variableNames: ['C', 'R', 'K'],
     outputShape: [n],
+    packedInputs: packed,
+    packedOutput: packed,
     userCode: `
-      void main() {
-        int i = getOutputCoords();
-        float code = getK() > 0.5 ? 3.0 : getR();
-        setOutput(getC(i) + (abs(float(i) - code) < 0.5 ? 1.0 : 0.0));
-      }`,
+      float valueAt(int i) {
+        float code = ${io.scalar('K')} > 0.5 ? 3.0 : ${io.scalar('R')};
+        return ${io.at('C', 'i')} + (abs(float(i) - code) < 0.5 ? 1.0 : 0.0);
+      }
+      ${io.vectorMain(n)}`,
   };
 }
 
@@ -316,19 +366,23 @@ const FINAL_MAX = 8192;
 /** Inputs of one final-sum program (WebGL2 guarantees 16 texture units). */
 const FINAL_INPUTS = 8;
 
-/** out[0] = the sum of every value of every (1-D) input, in one fragment. */
-function finalSum(lengths: readonly number[]): GpgpuProgram {
+/**
+ * out[0] = the sum of every value of every (1-D, unpacked) input, in one fragment; written packed
+ * when `packedOut` (its reader is tfjs's sqrt, packed by default).
+ */
+function finalSum(lengths: readonly number[], packedOut: boolean): GpgpuProgram {
   const loops = lengths
     .map((m, i) => `for (int j = 0; j < ${m}; j++) total += getP${i}(j);`)
     .join('\n        ');
   return {
     variableNames: lengths.map((_, i) => `P${i}`),
     outputShape: [1],
+    packedOutput: packedOut,
     userCode: `
       void main() {
         float total = 0.0;
         ${loops}
-        setOutput(total);
+        ${packedOut ? 'setOutput(vec4(total, 0.0, 0.0, 0.0));' : 'setOutput(total);'}
       }`,
   };
 }
@@ -377,11 +431,15 @@ function sumOfSquaresAll(xs: readonly tf.TensorInfo[], backend: unknown): tf.Ten
   }
   if (parts.length === 0) return gl.makeTensorInfo([1], 'float32', Float32Array.of(0));
   while (parts.length > 1 || parts[0]!.length > 1) {
+    const lastLevel = parts.length <= FINAL_INPUTS;
     const next: typeof parts = [];
     for (let i = 0; i < parts.length; i += FINAL_INPUTS) {
       const group = parts.slice(i, i + FINAL_INPUTS);
       const out = gl.compileAndRun(
-        finalSum(group.map((p) => p.length)),
+        finalSum(
+          group.map((p) => p.length),
+          lastLevel && tf.env().getBool('WEBGL_PACK'),
+        ),
         group.map((p) => p.info),
         'float32',
       );
@@ -416,14 +474,16 @@ export function webglKernelConfigs(names: {
           'gradNorm' | 'clipScale' | 'eta' | 'regime' | 'skipped' | 'counts'
         >;
         const gl = backend as unknown as WebglBackendLike;
+        const rowInputs = [gradNorm, clipScale, eta, regime, skipped];
         const row = gl.compileAndRun(
-          TELEMETRY_ROW,
-          [gradNorm, clipScale, eta, regime, skipped],
+          telemetryRow(readsPacked(gl, rowInputs)),
+          rowInputs,
           'float32',
         );
+        const countInputs = [counts, regime, skipped];
         const next = gl.compileAndRun(
-          telemetryCounts(tf.util.sizeFromShape(counts.shape)),
-          [counts, regime, skipped],
+          telemetryCounts(tf.util.sizeFromShape(counts.shape), readsPacked(gl, countInputs)),
+          countInputs,
           'int32',
         );
         return [row, next];
@@ -436,9 +496,12 @@ export function webglKernelConfigs(names: {
         const { norm } = inputs as Inputs<'norm'>;
         const { gamma, delta } = attrs as unknown as { gamma: number; delta: number };
         const gl = backend as unknown as WebglBackendLike;
-        const scale = gl.compileAndRun(deltaGClipScalarProgram(gamma, delta, false), [norm]);
+        const packed = readsPacked(gl, [norm]);
+        const scale = gl.compileAndRun(deltaGClipScalarProgram(gamma, delta, false, packed), [
+          norm,
+        ]);
         const regime = gl.compileAndRun(
-          deltaGClipScalarProgram(gamma, delta, true),
+          deltaGClipScalarProgram(gamma, delta, true, packed),
           [norm],
           'int32',
         );
@@ -466,7 +529,8 @@ export function webglKernelConfigs(names: {
       kernelFunc: ({ inputs, backend }) => {
         const { x, y, alpha, guard } = inputs as Inputs<'x' | 'y' | 'alpha' | 'guard'>;
         const gl = backend as unknown as WebglBackendLike;
-        const packed = [x, y].some((t) => gl.texData?.get(t.dataId)?.isPacked === true);
+        // The layout of the two full-size inputs; the scalars' conversion is a tiny pass.
+        const packed = readsPacked(gl, [x, y]);
         const program = packed ? packedGuardedAxpyProgram(x.shape) : guardedAxpyProgram(x.shape);
         return gl.compileAndRun(program, [x, y, alpha, guard], 'float32');
       },
