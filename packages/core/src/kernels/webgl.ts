@@ -101,6 +101,16 @@ function texelLayout(shape: readonly number[], packed: boolean): TexelLayout {
 }
 
 /**
+ * A 2-D shape [rows, cols] of at least m cells, as square as can be: the texture of a partial-sum
+ * pass. A one-row render target of m fragments is drawn by one thread on SwiftShader (it splits a
+ * draw by rows), which made the pass twice as slow on two cores as it is on a square one.
+ */
+function squarish(m: number): [number, number] {
+  const cols = Math.ceil(Math.sqrt(m));
+  return [Math.ceil(m / cols), cols];
+}
+
+/**
  * out[j] = the sum of x squared (or of x) over the texels of block j, read in the texture's own
  * order with texelFetch: no flat-index-to-texel division per value, and a packed input is read
  * as it is (four values a texel) instead of being unpacked first.
@@ -129,12 +139,17 @@ function texelPartialSums(layout: TexelLayout, square: boolean): GpgpuProgram {
   return {
     variableNames: ['X'],
     packedInputs: packed,
-    outputShape: [Math.ceil(texels / block)],
+    outputShape: squarish(Math.ceil(texels / block)),
     userCode: `
       void main() {
         int width = textureSize(X, 0).x;
-        int first = getOutputCoords() * ${block};
+        ivec2 rc = getOutputCoords();
+        int first = (rc.x * ${squarish(Math.ceil(texels / block))[1]} + rc.y) * ${block};
         int left = min(${block}, ${texels} - first);
+        if (left <= 0) {
+          setOutput(0.0);
+          return;
+        }
         int t = first + ${start};
         int y = t / width;
         int x = t - y * width;
@@ -412,7 +427,7 @@ function sumOfSquaresAll(xs: readonly tf.TensorInfo[], backend: unknown): tf.Ten
     let square = true;
     if (readsTexels(n)) {
       const layout = texelLayout(x.shape, gl.texData?.get(x.dataId)?.isPacked === true);
-      current = gl.compileAndRun(texelPartialSums(layout, true), [x], 'float32');
+      current = flat(gl.compileAndRun(texelPartialSums(layout, true), [x], 'float32'));
       n = current.shape[0]!;
       square = false;
     } else {
@@ -420,7 +435,13 @@ function sumOfSquaresAll(xs: readonly tf.TensorInfo[], backend: unknown): tf.Ten
     }
     while (square || n > FINAL_MAX) {
       const next = readsTexels(n)
-        ? gl.compileAndRun(texelPartialSums(texelLayout([n], false), square), [current], 'float32')
+        ? flat(
+            gl.compileAndRun(
+              texelPartialSums(texelLayout([n], false), square),
+              [current],
+              'float32',
+            ),
+          )
         : gl.compileAndRun(partialSums(n, square), [current], 'float32');
       if (current !== x) gl.disposeIntermediateTensorInfo(current);
       current = next;
@@ -449,6 +470,11 @@ function sumOfSquaresAll(xs: readonly tf.TensorInfo[], backend: unknown): tf.Ten
     parts = next;
   }
   return parts[0]!.info;
+}
+
+/** An unpacked result seen as 1-D: the same texture, as tfjs's Reshape of an unpacked tensor. */
+function flat(info: tf.TensorInfo): tf.TensorInfo {
+  return { dataId: info.dataId, shape: [tf.util.sizeFromShape(info.shape)], dtype: info.dtype };
 }
 
 /** A [1] result handed over as a scalar: the same unpacked data, as tfjs's Reshape does. */
