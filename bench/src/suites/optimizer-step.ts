@@ -296,17 +296,31 @@ export const optimizerStep: Suite = {
           'copy floor ms',
           'δ-GClip (backend) / floor',
         ],
-        rows.map(({ backend, params, best: b }) => [
-          backend,
-          `${params / 1e6}M`,
-          fmt(b.sgdMs),
-          fmt(b.deltaGClipMs),
-          `${fmt(b.deltaGClipMs / b.sgdMs)}x`,
-          fmt(b.deltaGClipCoreOnlyMs),
-          `${fmt(b.deltaGClipCoreOnlyMs / b.sgdMs)}x`,
-          fmt(b.floorMs),
-          `${fmt(b.deltaGClipMs / b.floorMs)}x`,
-        ]),
+        rows
+          .map(({ backend, params, best: b }) => [
+            backend,
+            `${params / 1e6}M`,
+            fmt(b.sgdMs),
+            fmt(b.deltaGClipMs),
+            `${fmt(b.deltaGClipMs / b.sgdMs)}x`,
+            fmt(b.deltaGClipCoreOnlyMs),
+            `${fmt(b.deltaGClipCoreOnlyMs / b.sgdMs)}x`,
+            fmt(b.floorMs),
+            `${fmt(b.deltaGClipMs / b.floorMs)}x`,
+          ])
+          .concat(
+            webglRows.map(({ params, best: b }) => [
+              'webgl',
+              `${params / 1e6}M`,
+              fmt(b.sgdMs),
+              'n/a',
+              'n/a',
+              fmt(b.deltaGClipCoreOnlyMs),
+              `${fmt(b.deltaGClipCoreOnlyMs / b.sgdMs)}x`,
+              'n/a',
+              'n/a',
+            ]),
+          ),
       ),
     ].join('\n');
   },
