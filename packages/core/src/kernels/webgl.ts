@@ -340,6 +340,23 @@ function deltaGClipScalarProgram(
   };
 }
 
+/** Whether the scalar X is finite (`negate` false) or not (true), in one fragment, as tfjs's IsFinite. */
+function finiteFlagProgram(negate: boolean, packed: boolean): GpgpuProgram {
+  const io = scalarIo(packed);
+  return {
+    variableNames: ['X'],
+    outputShape: [1],
+    packedInputs: packed,
+    packedOutput: packed,
+    userCode: `
+      void main() {
+        float x = ${io.scalar('X')};
+        bool finite = !isnan(x) && !isinf(x);
+        ${io.set(`float(${negate ? '!finite' : 'finite'})`)};
+      }`,
+  };
+}
+
 /** The telemetry row [gradNorm, h, regime] of one step (see TELEMETRY_STEP). */
 function telemetryRow(packed: boolean): GpgpuProgram {
   const io = scalarIo(packed);
@@ -482,7 +499,7 @@ function asScalar(info: tf.TensorInfo): tf.TensorInfo {
   return { dataId: info.dataId, shape: [], dtype: 'float32' };
 }
 
-/** The webgl kernels, under the given names (the sums of squares, guarded axpy and select). */
+/** The webgl kernels, under the given names. */
 export function webglKernelConfigs(names: {
   sumOfSquares: string;
   globalSumOfSquares: string;
@@ -490,8 +507,22 @@ export function webglKernelConfigs(names: {
   selectByScalar: string;
   deltaGClipScalars: string;
   telemetryStep: string;
+  finiteFlags: string;
 }): tf.KernelConfig[] {
   return [
+    {
+      kernelName: names.finiteFlags,
+      backendName: 'webgl',
+      kernelFunc: ({ inputs, backend }) => {
+        const { x } = inputs as Inputs<'x'>;
+        const gl = backend as unknown as WebglBackendLike;
+        const packed = readsPacked(gl, [x]);
+        return [false, true].map((negate) => {
+          const out = gl.compileAndRun(finiteFlagProgram(negate, packed), [x], 'bool');
+          return { dataId: out.dataId, shape: [], dtype: 'bool' } as tf.TensorInfo;
+        });
+      },
+    },
     {
       kernelName: names.telemetryStep,
       backendName: 'webgl',

@@ -9,8 +9,9 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { deltaGClip, globalNorm, sumOfSquares } from '../../src/index.js';
-import { guardedAxpy, selectByScalar } from '../../src/internal.js';
+import { finiteFlags, guardedAxpy, selectByScalar } from '../../src/internal.js';
 import {
+  HOST_FINITE_FLAGS,
   HOST_GLOBAL_SUM_OF_SQUARES,
   HOST_GUARDED_AXPY,
   HOST_SELECT_BY_SCALAR,
@@ -196,6 +197,36 @@ describe("core's own webgl shaders (no backend package)", () => {
     });
   });
 
+  it('finite flags of packed and unpacked scalars, in the layout of the input', () => {
+    for (const x of [
+      1.5,
+      0,
+      -3.4e38,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+    ]) {
+      tf.tidy(() => {
+        // tfjs's packed Abs and its unpacked Sum, each of x on the GPU.
+        const packed = tf.reshape(tf.abs(tf.fill([1], x)), []) as tf.Scalar;
+        const unpacked = tf.sum(tf.fill([1], x)) as tf.Scalar;
+        expect([isPacked(packed), isPacked(unpacked)]).toEqual([true, false]);
+        const expected = Number.isFinite(x) ? 1 : 0;
+        for (const input of [packed, unpacked]) {
+          const { finite, notFinite } = finiteFlags(input);
+          expect(finite.dtype).toBe('bool');
+          expect(notFinite.shape).toEqual([]);
+          expect([finite.dataSync()[0], notFinite.dataSync()[0]], `x = ${x}`).toEqual([
+            expected,
+            1 - expected,
+          ]);
+          expect(isPacked(finite)).toBe(isPacked(input));
+        }
+      });
+    }
+    expect(tf.getKernel(HOST_FINITE_FLAGS, 'webgl')).toBeDefined();
+  });
+
   it('select by scalar: a or b whole, tensors and scalars, float32 and int32', () => {
     tf.tidy(() => {
       const a = tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32');
@@ -210,6 +241,52 @@ describe("core's own webgl shaders (no backend package)", () => {
       expect(s.dataSync()[0]).toBe(-2);
     });
     expect(tf.getKernel(HOST_SELECT_BY_SCALAR, 'webgl')).toBeDefined();
+  });
+});
+
+describe('shader passes of one δ-GClip step on packed gradients (guard and telemetry on)', () => {
+  /** The programs one step runs (after two steps, once the variables hold their update's layout). */
+  function passes(variables: number): string[] {
+    const packed = (seed: number) => tf.add(tf.tensor2d(values(4000, seed), [40, 100]), 0);
+    const vars = Array.from({ length: variables }, (_, i) => tf.variable(packed(10 + i)));
+    const grads = Object.fromEntries(vars.map((v, i) => [v.name, packed(100 + i)]));
+    expect(Object.values(grads).every(isPacked)).toBe(true);
+    const optimizer = deltaGClip({ learningRate: 0.1, gamma: 1, delta: 0.01 });
+    optimizer.applyGradients(grads);
+    optimizer.applyGradients(grads);
+    const backend = tf.backend() as unknown as {
+      runWebGLProgram(program: object, ...rest: unknown[]): unknown;
+    };
+    const run = backend.runWebGLProgram;
+    const names: string[] = [];
+    backend.runWebGLProgram = function (program, ...rest) {
+      names.push(program.constructor.name);
+      return run.call(this, program, ...rest);
+    };
+    try {
+      optimizer.applyGradients(grads);
+    } finally {
+      backend.runWebGLProgram = run;
+    }
+    expect(vars.every(isPacked)).toBe(true);
+    tf.dispose([...vars, ...Object.values(grads)]);
+    optimizer.dispose();
+    return names;
+  }
+
+  it('converts no texture between layouts, and adds two passes a variable', () => {
+    const four = passes(4);
+    const forty = passes(40);
+    for (const names of [four, forty]) {
+      expect(names.filter((n) => n === 'PackProgram' || n === 'UnpackProgram')).toEqual([]);
+    }
+    // Per variable: its partial sums and its update; the partial sums of every variable meet in
+    // one final fragment per 8 of them (and one over those).
+    expect(forty.length - four.length).toBe(36 * 2 + 5);
+    // Four partial sums, four updates, and 12 small passes: the final sum, sqrt, the guard and its
+    // negation, δ-GClip's scale and regime, the step size times -eta (and the upload of -eta), the
+    // skipped counter, the telemetry row (and the upload of eta) and the regime counts.
+    expect(four.length).toBe(20);
   });
 });
 
