@@ -3,17 +3,22 @@ import * as tf from '@tensorflow/tfjs-core';
 /**
  * Core's own kernels for tfjs's WebGL backend, without importing it: the backend is reached only
  * through `compileAndRun(program, inputs, dtype)` with a GPGPU program object (`variableNames`,
- * `outputShape`, `userCode`: tfjs-backend-webgl compiles the fragment shader, with a getter per
- * input such as `getX(i)` / `getXAtOutCoords()` and `setOutput(v)`, and caches it by its source
- * and shapes), and its own kernels looked up by name in tfjs-core's registry.
+ * `outputShape`, `userCode`, `packedInputs` / `packedOutput`: tfjs-backend-webgl compiles the
+ * fragment shader, with a getter per input such as `getX(i)` / `getXAtOutCoords()` and
+ * `setOutput(v)`, and caches it by its source and shapes), its `texData` records (whether a
+ * texture is packed), and its own kernels looked up by name in tfjs-core's registry.
  *
  * The stock fallbacks cost what the shaders below save: the sum of squares as a matMul of a
  * [1, n] row by itself runs n multiply-adds in ONE fragment (no parallelism at all), and a guarded
  * update is mul, add, then where (which tiles its scalar condition to the full shape): four
- * full-size passes. Here the squared norm of all variables is one fused square-and-partial-sum
- * pass per variable and one final pass over all the partial sums, the guarded update one pass, and
- * δ-GClip's scale and regime and a step's telemetry a few one-fragment shaders (each scalar op
- * would be a shader run of its own); nothing is read back to the host, so steps queue on the GPU.
+ * full-size passes. Here the squared norm of all variables is one square-and-partial-sum pass per
+ * variable, reading its texture in its own order (WebGL2's texelFetch), and one final pass over
+ * all the partial sums; the guarded update is one pass; δ-GClip's scale and regime, the guard
+ * and a step's telemetry are one-fragment shaders (each scalar op would be a shader run of its
+ * own). Every program reads its inputs in the layout most of them have: tfjs packs four values a
+ * texel by default (its own ops, SGD's among them, read and write packed), and it converts any
+ * input in the other layout with a pass of its own first, a scalar included. Nothing is read back
+ * to the host, so steps queue on the GPU.
  */
 
 /** The slice of tfjs-backend-webgl's MathBackendWebGL used here. */
@@ -29,7 +34,7 @@ interface WebglBackendLike {
   texData?: { get(dataId: tf.DataId): { isPacked?: boolean; texture?: unknown } | undefined };
 }
 
-/** tfjs-backend-webgl's GPGPUProgram, the members a plain unpacked program needs. */
+/** tfjs-backend-webgl's GPGPUProgram, the members these programs use. */
 interface GpgpuProgram {
   variableNames: string[];
   outputShape: number[];
@@ -120,10 +125,13 @@ function texelPartialSums(layout: TexelLayout, square: boolean): GpgpuProgram {
   const block = packed ? TEXEL_BLOCK.packed : TEXEL_BLOCK.unpacked;
   const colTexels = Math.ceil(cols / 2);
   const rowTexels = Math.ceil(rows / 2);
-  // Channels that can hold values at all, and whether the last block of a row or column is half padding.
+  // Packed: the channels that can hold values at all (g and a need two columns, b and a two
+  // rows), and whether the last texel of each row (column) of texels is half padding, which the
+  // counters tc, tr (its place in its matrix) find without a division per texel.
   const oddCols = packed && cols > 1 && cols % 2 === 1;
   const oddRows = packed && rows > 1 && rows % 2 === 1;
   const counters = oddCols || oddRows;
+  const outputShape = squarish(Math.ceil(texels / block));
   let value: string;
   if (!packed) {
     value = `float v = texelFetch(X, ivec2(x, y), 0).r;
@@ -139,12 +147,12 @@ function texelPartialSums(layout: TexelLayout, square: boolean): GpgpuProgram {
   return {
     variableNames: ['X'],
     packedInputs: packed,
-    outputShape: squarish(Math.ceil(texels / block)),
+    outputShape,
     userCode: `
       void main() {
         int width = textureSize(X, 0).x;
         ivec2 rc = getOutputCoords();
-        int first = (rc.x * ${squarish(Math.ceil(texels / block))[1]} + rc.y) * ${block};
+        int first = (rc.x * ${outputShape[1]} + rc.y) * ${block};
         int left = min(${block}, ${texels} - first);
         if (left <= 0) {
           setOutput(0.0);
@@ -221,13 +229,15 @@ function packedGuardedAxpyProgram(shape: number[]): GpgpuProgram {
 }
 
 /** out = c ? a : b elementwise for a scalar c, one pass (tf.where would tile c first). */
-function selectProgram(shape: number[]): GpgpuProgram {
+function selectProgram(shape: number[], packed: boolean): GpgpuProgram {
   return {
     variableNames: ['C', 'A', 'B'],
     outputShape: shape,
+    packedInputs: packed,
+    packedOutput: packed,
     userCode: `
       void main() {
-        if (getC() > 0.5) {
+        if (${packed ? 'getC().r' : 'getC()'} > 0.5) {
           setOutput(getAAtOutCoords());
         } else {
           setOutput(getBAtOutCoords());
@@ -602,7 +612,8 @@ export function webglKernelConfigs(names: {
           return webglKernel(tf.Select, { condition, t: a, e: b }, backend);
         }
         const gl = backend as unknown as WebglBackendLike;
-        return gl.compileAndRun(selectProgram(a.shape), [condition, a, b], a.dtype);
+        const program = selectProgram(a.shape, readsPacked(gl, [a, b]));
+        return gl.compileAndRun(program, [condition, a, b], a.dtype);
       },
     },
   ];

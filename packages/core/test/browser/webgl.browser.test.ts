@@ -197,6 +197,26 @@ describe("core's own webgl shaders (no backend package)", () => {
     });
   });
 
+  it('select by scalar of full-size tensors, packed (tfjs Add) or not (tfjs Round), kept so', () => {
+    const whole = (seed: number) => values(2100, seed).map((v) => Math.round(v) + 0); // no -0
+    const [a, b] = [whole(12), whole(13)];
+    tf.tidy(() => {
+      for (const layout of [(t: tf.Tensor) => tf.add(t, 0), (t: tf.Tensor) => tf.round(t)]) {
+        const ta = layout(tf.tensor2d(a, [300, 7]));
+        const tb = layout(tf.tensor2d(b, [300, 7]));
+        for (const [condition, expected] of [
+          [true, a],
+          [false, b],
+        ] as const) {
+          const picked = selectByScalar(tf.scalar(condition, 'bool'), ta, tb);
+          expect(isPacked(picked)).toBe(isPacked(ta));
+          expect(Array.from(picked.dataSync())).toEqual(Array.from(expected));
+        }
+      }
+      expect(isPacked(tf.round(tf.tensor2d(a, [300, 7])))).toBe(false);
+    });
+  });
+
   it('finite flags of packed and unpacked scalars, in the layout of the input', () => {
     for (const x of [
       1.5,
