@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { deltaGClip, globalNorm, sumOfSquares } from '../../src/index.js';
+import { cosineSchedule, deltaGClip, globalNorm, sumOfSquares } from '../../src/index.js';
 import { finiteFlags, guardedAxpy, selectByScalar } from '../../src/internal.js';
 import {
   HOST_FINITE_FLAGS,
@@ -265,18 +265,25 @@ describe("core's own webgl shaders (no backend package)", () => {
 });
 
 describe('shader passes of one δ-GClip step on packed gradients (guard and telemetry on)', () => {
-  /** The programs one step runs (after two steps, once the variables hold their update's layout). */
-  function passes(variables: number): string[] {
+  /**
+   * The programs one step runs (after two steps, once the variables hold their update's layout),
+   * and how many it compiled: a learning rate that changes every step must not be baked into a
+   * shader's source (tfjs caches compiled programs by source and shapes).
+   */
+  function passes(variables: number): { names: string[]; compiled: number } {
     const packed = (seed: number) => tf.add(tf.tensor2d(values(4000, seed), [40, 100]), 0);
     const vars = Array.from({ length: variables }, (_, i) => tf.variable(packed(10 + i)));
     const grads = Object.fromEntries(vars.map((v, i) => [v.name, packed(100 + i)]));
     expect(Object.values(grads).every(isPacked)).toBe(true);
-    const optimizer = deltaGClip({ learningRate: 0.1, gamma: 1, delta: 0.01 });
+    const schedule = cosineSchedule({ decaySteps: 10 });
+    const optimizer = deltaGClip({ learningRate: 0.1, gamma: 1, delta: 0.01, schedule });
     optimizer.applyGradients(grads);
     optimizer.applyGradients(grads);
     const backend = tf.backend() as unknown as {
       runWebGLProgram(program: object, ...rest: unknown[]): unknown;
+      binaryCache: Record<string, unknown>;
     };
+    const cached = Object.keys(backend.binaryCache).length;
     const run = backend.runWebGLProgram;
     const names: string[] = [];
     backend.runWebGLProgram = function (program, ...rest) {
@@ -288,18 +295,20 @@ describe('shader passes of one δ-GClip step on packed gradients (guard and tele
     } finally {
       backend.runWebGLProgram = run;
     }
+    const compiled = Object.keys(backend.binaryCache).length - cached;
     expect(vars.every(isPacked)).toBe(true);
     tf.dispose([...vars, ...Object.values(grads)]);
     optimizer.dispose();
-    return names;
+    return { names, compiled };
   }
 
-  it('converts no texture between layouts, and adds two passes a variable', () => {
-    const four = passes(4);
-    const forty = passes(40);
-    for (const names of [four, forty]) {
+  it('converts no texture between layouts, compiles nothing, and adds two passes a variable', () => {
+    const runs = [passes(4), passes(40)];
+    for (const { names, compiled } of runs) {
       expect(names.filter((n) => n === 'PackProgram' || n === 'UnpackProgram')).toEqual([]);
+      expect(compiled).toBe(0);
     }
+    const [four, forty] = runs.map((r) => r.names) as [string[], string[]];
     // Per variable: its partial sums and its update; the partial sums of every variable meet in
     // one final fragment per 8 of them (and one over those).
     expect(forty.length - four.length).toBe(36 * 2 + 5);
