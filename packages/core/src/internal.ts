@@ -5,10 +5,12 @@
  * No semver promise: these follow the implementation.
  */
 export { DELTA_GCLIP_SCALARS, deltaGClipScalars } from './kernels/delta-gclip-scalars.js';
+export { FINITE_FLAGS, finiteFlags } from './kernels/finite-flags.js';
 export { GUARDED_AXPY, guardedAxpy } from './kernels/guarded-axpy.js';
 export {
   type GuardedAxpyAttrs,
   HOST_DELTA_GCLIP_SCALARS,
+  HOST_FINITE_FLAGS,
   HOST_GLOBAL_SUM_OF_SQUARES,
   HOST_GUARDED_AXPY,
   HOST_SELECT_BY_SCALAR,

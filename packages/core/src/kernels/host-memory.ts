@@ -337,6 +337,8 @@ export const HOST_GLOBAL_SUM_OF_SQUARES = 'DeltaClipHostGlobalSumOfSquares';
 export const HOST_SELECT_BY_SCALAR = 'DeltaClipHostSelectByScalar';
 export const HOST_DELTA_GCLIP_SCALARS = 'DeltaClipHostDeltaGClipScalars';
 export const HOST_TELEMETRY_STEP = 'DeltaClipHostTelemetryStep';
+/** Core's webgl kernel of FINITE_FLAGS (./finite-flags.ts); the host backends need none. */
+export const HOST_FINITE_FLAGS = 'DeltaClipHostFiniteFlags';
 
 export const HOST_KERNEL_NAMES: KernelNames = {
   guardedAxpy: HOST_GUARDED_AXPY,
@@ -406,7 +408,7 @@ const CORE_BACKENDS: Readonly<Record<string, CoreBackend>> = {
   },
   webgl: {
     accepts: acceptsWebgl,
-    configs: () => webglKernelConfigs(HOST_KERNEL_NAMES),
+    configs: () => webglKernelConfigs({ ...HOST_KERNEL_NAMES, finiteFlags: HOST_FINITE_FLAGS }),
     dtypes: ['float32', 'bool'],
   },
 };

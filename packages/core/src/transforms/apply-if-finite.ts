@@ -1,6 +1,7 @@
 import { requireOneOf } from '@deltaclip/utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { NonFiniteGradientError } from '../errors.js';
+import { finiteFlags } from '../kernels/finite-flags.js';
 import { selectByScalar } from '../kernels/select-by-scalar.js';
 import { flattenState, zipState } from '../state.js';
 import type { GradientTransformation, TransformState } from '../types.js';
@@ -41,7 +42,7 @@ export function applyIfFinite(
     init: (): GuardState => ({ inner: inner.init(), skipped: tf.scalar(0, 'int32') }),
     update(updates, rawState, context) {
       const state = rawState as GuardState;
-      const finite = tf.isFinite(context.rawGlobalNorm()) as tf.Scalar;
+      const { finite, notFinite } = finiteFlags(context.rawGlobalNorm());
       if (mode === 'throw') {
         if (finite.dataSync()[0] !== 1) {
           const firstBad = context.rawGradients.findIndex(
@@ -58,7 +59,6 @@ export function applyIfFinite(
         flattenState(result.state).length === 0
           ? result.state
           : zipState(result.state, state.inner, (next, prev) => selectByScalar(finite, next, prev));
-      const notFinite = tf.logicalNot(finite) as tf.Scalar;
       context.report({ skipped: notFinite });
       return {
         updates: result.updates.guardedBy(finite),

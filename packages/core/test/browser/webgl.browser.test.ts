@@ -8,9 +8,10 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { deltaGClip, globalNorm, sumOfSquares } from '../../src/index.js';
-import { guardedAxpy, selectByScalar } from '../../src/internal.js';
+import { cosineSchedule, deltaGClip, globalNorm, sumOfSquares } from '../../src/index.js';
+import { finiteFlags, guardedAxpy, selectByScalar } from '../../src/internal.js';
 import {
+  HOST_FINITE_FLAGS,
   HOST_GLOBAL_SUM_OF_SQUARES,
   HOST_GUARDED_AXPY,
   HOST_SELECT_BY_SCALAR,
@@ -48,6 +49,24 @@ describe('the webgl backend under test', () => {
   });
 });
 
+/** tfjs-backend-webgl's record of a tensor's texture (its internals, read only by these tests). */
+function texRecord(t: tf.Tensor): { isPacked?: boolean; slice?: { flatOffset: number } } {
+  const backend = tf.backend() as unknown as {
+    texData: { get(id: tf.DataId): { isPacked?: boolean; slice?: { flatOffset: number } } };
+  };
+  return backend.texData.get(t.dataId);
+}
+
+/** Whether the tensor's texture holds four values a texel. */
+function isPacked(t: tf.Tensor): boolean {
+  return texRecord(t).isPacked === true;
+}
+
+/** Where a shallow slice starts in the texture it shares (undefined for a tensor of its own). */
+function sliceOffset(t: tf.Tensor): number | undefined {
+  return texRecord(t).slice?.flatOffset;
+}
+
 /** Deterministic values in [-2, 2), independent of tfjs's random ops. */
 function values(n: number, seed: number): Float32Array {
   const out = new Float32Array(n);
@@ -83,6 +102,50 @@ describe("core's own webgl shaders (no backend package)", () => {
     );
   });
 
+  it('sum of squares of packed textures, odd edges and batches included, against float64', () => {
+    // x + 1 on tfjs's packed add: 4 values a texel, and the padding texels of odd edges hold
+    // 0 + 1 = 1, which the sum must leave out.
+    // (More than 128 values each, so tfjs runs the add on the GPU, not on its host copy.)
+    for (const shape of [
+      [1001],
+      [1025],
+      [1001, 1],
+      [300, 7],
+      [7, 300],
+      [3, 15, 7],
+      [2, 3, 4, 6],
+      [1000, 1000],
+    ]) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const v = values(n, 7 + shape.length);
+      let expected = 0;
+      for (const x of v) expected += Math.fround(x + 1) ** 2;
+      const got = tf.tidy(() => {
+        const packed = tf.add(tf.tensor(v, shape), tf.scalar(1));
+        expect(isPacked(packed), `shape [${shape}] is packed`).toBe(true);
+        return sumOfSquares(packed).dataSync()[0]!;
+      });
+      expect(Math.abs(got - expected) / expected, `shape [${shape}]`).toBeLessThan(2e-6);
+    }
+  });
+
+  it('sum of squares of a slice that shares its source texture (from a flat offset)', () => {
+    const v = values(20_000, 11);
+    for (const [begin, size] of [
+      [1000, 5000],
+      [3, 17_000],
+    ] as const) {
+      let expected = 0;
+      for (const x of v.subarray(begin, begin + size)) expected += x * x;
+      const got = tf.tidy(() => {
+        const slice = tf.slice(tf.tensor1d(v), [begin], [size]);
+        expect(sliceOffset(slice)).toBe(begin);
+        return sumOfSquares(slice).dataSync()[0]!;
+      });
+      expect(Math.abs(got - expected) / expected, `slice at ${begin}`).toBeLessThan(2e-6);
+    }
+  });
+
   it('global norm of many tensors: the partial sums of all of them in one final pass', () => {
     // Ten tensors: more than one final-sum program takes (8 inputs), so two levels run.
     const tensors = Array.from({ length: 10 }, (_, i) => values(1000 + 997 * i, 40 + i));
@@ -111,6 +174,79 @@ describe("core's own webgl shaders (no backend package)", () => {
     expect(tf.getKernel(HOST_GUARDED_AXPY, 'webgl')).toBeDefined();
   });
 
+  it('guarded axpy on packed textures: packed out, x exactly when the guard is off', () => {
+    const shape = [13, 15, 17];
+    const x = values(3315, 8);
+    const y = values(3315, 9);
+    y[50] = Number.NaN;
+    tf.tidy(() => {
+      const px = tf.add(tf.tensor(x, shape), tf.scalar(0));
+      const py = tf.add(tf.tensor(y, shape), tf.scalar(0));
+      expect(isPacked(px) && isPacked(py)).toBe(true);
+      const alpha = tf.scalar(-0.5);
+      const on = guardedAxpy(px, py, alpha, tf.scalar(true, 'bool'));
+      expect(isPacked(on)).toBe(true);
+      expect(on.shape).toEqual(shape);
+      const got = on.dataSync();
+      for (let i = 0; i < x.length; i++) {
+        if (i === 50) expect(got[i]).toBeNaN();
+        else expect(got[i]).toBe(Math.fround(x[i]! + Math.fround(-0.5 * y[i]!)));
+      }
+      const off = guardedAxpy(px, py, alpha, tf.scalar(false, 'bool'));
+      expect(Array.from(off.dataSync())).toEqual(Array.from(x));
+    });
+  });
+
+  it('select by scalar of full-size tensors, packed (tfjs Add) or not (tfjs Round), kept so', () => {
+    const whole = (seed: number) => values(2100, seed).map((v) => Math.round(v) + 0); // no -0
+    const [a, b] = [whole(12), whole(13)];
+    tf.tidy(() => {
+      for (const layout of [(t: tf.Tensor) => tf.add(t, 0), (t: tf.Tensor) => tf.round(t)]) {
+        const ta = layout(tf.tensor2d(a, [300, 7]));
+        const tb = layout(tf.tensor2d(b, [300, 7]));
+        for (const [condition, expected] of [
+          [true, a],
+          [false, b],
+        ] as const) {
+          const picked = selectByScalar(tf.scalar(condition, 'bool'), ta, tb);
+          expect(isPacked(picked)).toBe(isPacked(ta));
+          expect(Array.from(picked.dataSync())).toEqual(Array.from(expected));
+        }
+      }
+      expect(isPacked(tf.round(tf.tensor2d(a, [300, 7])))).toBe(false);
+    });
+  });
+
+  it('finite flags of packed and unpacked scalars, in the layout of the input', () => {
+    for (const x of [
+      1.5,
+      0,
+      -3.4e38,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+    ]) {
+      tf.tidy(() => {
+        // tfjs's packed Abs and its unpacked Sum, each of x on the GPU.
+        const packed = tf.reshape(tf.abs(tf.fill([1], x)), []) as tf.Scalar;
+        const unpacked = tf.sum(tf.fill([1], x)) as tf.Scalar;
+        expect([isPacked(packed), isPacked(unpacked)]).toEqual([true, false]);
+        const expected = Number.isFinite(x) ? 1 : 0;
+        for (const input of [packed, unpacked]) {
+          const { finite, notFinite } = finiteFlags(input);
+          expect(finite.dtype).toBe('bool');
+          expect(notFinite.shape).toEqual([]);
+          expect([finite.dataSync()[0], notFinite.dataSync()[0]], `x = ${x}`).toEqual([
+            expected,
+            1 - expected,
+          ]);
+          expect(isPacked(finite)).toBe(isPacked(input));
+        }
+      });
+    }
+    expect(tf.getKernel(HOST_FINITE_FLAGS, 'webgl')).toBeDefined();
+  });
+
   it('select by scalar: a or b whole, tensors and scalars, float32 and int32', () => {
     tf.tidy(() => {
       const a = tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32');
@@ -125,6 +261,61 @@ describe("core's own webgl shaders (no backend package)", () => {
       expect(s.dataSync()[0]).toBe(-2);
     });
     expect(tf.getKernel(HOST_SELECT_BY_SCALAR, 'webgl')).toBeDefined();
+  });
+});
+
+describe('shader passes of one δ-GClip step on packed gradients (guard and telemetry on)', () => {
+  /**
+   * The programs one step runs (after two steps, once the variables hold their update's layout),
+   * and how many it compiled: a learning rate that changes every step must not be baked into a
+   * shader's source (tfjs caches compiled programs by source and shapes).
+   */
+  function passes(variables: number): { names: string[]; compiled: number } {
+    const packed = (seed: number) => tf.add(tf.tensor2d(values(4000, seed), [40, 100]), 0);
+    const vars = Array.from({ length: variables }, (_, i) => tf.variable(packed(10 + i)));
+    const grads = Object.fromEntries(vars.map((v, i) => [v.name, packed(100 + i)]));
+    expect(Object.values(grads).every(isPacked)).toBe(true);
+    const schedule = cosineSchedule({ decaySteps: 10 });
+    const optimizer = deltaGClip({ learningRate: 0.1, gamma: 1, delta: 0.01, schedule });
+    optimizer.applyGradients(grads);
+    optimizer.applyGradients(grads);
+    const backend = tf.backend() as unknown as {
+      runWebGLProgram(program: object, ...rest: unknown[]): unknown;
+      binaryCache: Record<string, unknown>;
+    };
+    const cached = Object.keys(backend.binaryCache).length;
+    const run = backend.runWebGLProgram;
+    const names: string[] = [];
+    backend.runWebGLProgram = function (program, ...rest) {
+      names.push(program.constructor.name);
+      return run.call(this, program, ...rest);
+    };
+    try {
+      optimizer.applyGradients(grads);
+    } finally {
+      backend.runWebGLProgram = run;
+    }
+    const compiled = Object.keys(backend.binaryCache).length - cached;
+    expect(vars.every(isPacked)).toBe(true);
+    tf.dispose([...vars, ...Object.values(grads)]);
+    optimizer.dispose();
+    return { names, compiled };
+  }
+
+  it('converts no texture between layouts, compiles nothing, and adds two passes a variable', () => {
+    const runs = [passes(4), passes(40)];
+    for (const { names, compiled } of runs) {
+      expect(names.filter((n) => n === 'PackProgram' || n === 'UnpackProgram')).toEqual([]);
+      expect(compiled).toBe(0);
+    }
+    const [four, forty] = runs.map((r) => r.names) as [string[], string[]];
+    // Per variable: its partial sums and its update; the partial sums of every variable meet in
+    // one final fragment per 8 of them (and one over those).
+    expect(forty.length - four.length).toBe(36 * 2 + 5);
+    // Four partial sums, four updates, and 12 small passes: the final sum, sqrt, the guard and its
+    // negation, δ-GClip's scale and regime, the step size times -eta (and the upload of -eta), the
+    // skipped counter, the telemetry row (and the upload of eta) and the regime counts.
+    expect(four.length).toBe(20);
   });
 });
 
