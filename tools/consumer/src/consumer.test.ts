@@ -20,6 +20,7 @@ import {
 } from '@deltaclip/browser-harness';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packagingProblems } from './packaging.js';
 import {
   firstExample,
   firstShellBlock,
@@ -334,19 +335,29 @@ describe('the install, from a loopback registry of what the workspace installed'
 });
 
 describe('the packed packages', () => {
-  it('rewrite workspace:* to versions and ship their README and LICENSE', () => {
+  it('rewrite workspace:* to versions', () => {
     for (const [name, file] of tarballs) {
-      const listing = execFileSync('tar', ['-tzf', file], { encoding: 'utf8' }).split('\n');
-      expect(listing, name).toContain('package/README.md');
-      expect(listing, name).toContain('package/LICENSE');
-      const manifest = JSON.parse(
-        execFileSync('tar', ['-xzOf', file, 'package/package.json'], { encoding: 'utf8' }),
-      ) as Record<string, Record<string, string> | undefined>;
-      for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+      const manifest = packedManifest(file);
+      for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies'] as const) {
         for (const [dep, range] of Object.entries(manifest[field] ?? {})) {
           expect(range, `${name} ${field}.${dep}`).not.toMatch(/^workspace:/);
         }
       }
+    }
+  });
+
+  it('ship README, LICENSE and engines, no .tsbuildinfo, and the sources of every source map', () => {
+    const unpacked = join(workdir!, 'unpacked');
+    for (const [name, file] of tarballs) {
+      const dir = join(unpacked, name);
+      mkdirSync(dir, { recursive: true });
+      execFileSync('tar', ['-xzf', file, '-C', dir]);
+      const problems = packagingProblems(join(dir, 'package'));
+      expect(problems, name).toEqual([]);
+      // The check saw maps at all: every package ships maps of dist/ into src/.
+      const listing = execFileSync('tar', ['-tzf', file], { encoding: 'utf8' });
+      expect(listing, name).toMatch(/^package\/dist\/.*\.js\.map$/m);
+      expect(listing, name).toMatch(/^package\/src\/.*\.ts$/m);
     }
   });
 
@@ -428,6 +439,30 @@ describe('CommonJS, as each README states it', () => {
       expect(Number(result.stdout.trim().split('\n').at(-1))).toBeGreaterThan(0);
     });
   }
+
+  it('deltaclip: its README says it is a command with nothing to import, and it has none', () => {
+    const cli = PACKAGES.find((p) => p.name === 'deltaclip')!;
+    expect(cli.readme).toContain('A command, not a library: no `exports`');
+    const manifest = packedManifest(tarballs.get('deltaclip')!);
+    expect([manifest.exports, manifest.main, manifest.module]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    // From a CommonJS script and from an ES module, in the blank project where it is installed.
+    const loaders = [
+      ['--input-type=commonjs', "require('deltaclip')"],
+      ['--input-type=module', "await import('deltaclip')"],
+    ];
+    for (const [inputType, code] of loaders) {
+      const result = run(process.execPath, [inputType!, '-e', code!], project);
+      expect(result.status, code).toBe(1);
+      // require: no main, no index.js; import: the same legacy lookup, reported by path.
+      expect(result.stderr, code).toMatch(
+        /Cannot find (module 'deltaclip'|package '[^']*node_modules\/deltaclip\/index\.js')/,
+      );
+    }
+  });
 });
 
 describe('types, with tsc --strict', () => {
