@@ -3,9 +3,10 @@
  * version), `npm install` the tarballs into a blank temp project together with what each README's
  * install line names, then run every README's first example there, extracted from the README
  * itself: as Node ESM, a `tsc --strict` file that imports every main entry, and a Vite bundle of
- * the core example in headless Chromium. Everything is rebuilt in a fresh temp folder each run (npm
- * may reuse its download cache, never an installed tree). Needs the packages built (turbo runs the
- * build first) and the npm registry or a warm npm cache for the third-party dependencies.
+ * the core example in headless Chromium. Everything is rebuilt in a fresh temp folder each run,
+ * npm's cache included. The third-party packages come from a registry this test starts on
+ * loopback (./registry.ts), packed from what `pnpm install` put in node_modules/.pnpm: no network.
+ * Needs the packages built (turbo runs the build first) and the workspace installed.
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
