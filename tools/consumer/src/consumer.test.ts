@@ -3,15 +3,16 @@
  * version), `npm install` the tarballs into a blank temp project together with what each README's
  * install line names, then run every README's first example there, extracted from the README
  * itself: as Node ESM, a `tsc --strict` file that imports every main entry, and a Vite bundle of
- * the core example in headless Chromium. Everything is rebuilt in a fresh temp folder each run (npm
- * may reuse its download cache, never an installed tree). Needs the packages built (turbo runs the
- * build first) and the npm registry or a warm npm cache for the third-party dependencies.
+ * the core example in headless Chromium. Everything is rebuilt in a fresh temp folder each run,
+ * npm's cache included. The third-party packages come from a registry this test starts on
+ * loopback (./registry.ts), packed from what `pnpm install` put in node_modules/.pnpm: no network.
+ * Needs the packages built (turbo runs the build first) and the workspace installed.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   chromiumMissing,
   launchChromium,
@@ -20,6 +21,7 @@ import {
 } from '@deltaclip/browser-harness';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packagingProblems } from './packaging.js';
 import {
   firstExample,
   firstShellBlock,
@@ -28,6 +30,17 @@ import {
   packageName,
   shellCommands,
 } from './readme.js';
+import {
+  dependencyClosure,
+  type InstalledPackage,
+  lockfilePins,
+  type Manifest,
+  type Omitted,
+  packFolder,
+  type Root,
+  startDeadEndProxy,
+  startRegistry,
+} from './registry.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const require = createRequire(import.meta.url);
@@ -70,6 +83,9 @@ const EXPECTED_FAILURE: Record<string, RegExp> = {
 };
 
 const PACKAGES = publishedPackages();
+/** The temp folder of this run (tarballs, registry, npm cache, app); removed afterwards. */
+let workdir: string | undefined;
+/** The blank project, workdir/app. */
 let project: string;
 let tarballs: Map<string, string>;
 
@@ -83,9 +99,62 @@ function run(command: string, args: string[], cwd: string, timeout = 120_000) {
   });
 }
 
-beforeAll(() => {
-  project = mkdtempSync(join(tmpdir(), 'deltaclip-consumer-'));
-  const packs = join(project, 'tarballs');
+let served: InstalledPackage[];
+let omitted: Omitted[];
+let optionalPeers: Omitted[];
+let registryUrl: string;
+let registryMisses: string[];
+let proxyAttempts: string[];
+
+/** `spawnSync`'s result, without blocking the event loop (servers of this process keep answering). */
+function spawnAsync(
+  command: string,
+  args: string[],
+  options: { cwd: string; timeout: number; env: NodeJS.ProcessEnv },
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((ok, fail) => {
+    execFile(command, args, { ...options, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      if (error !== null && typeof error.code !== 'number') {
+        if (error.killed)
+          ok({ status: null, stdout, stderr: `${stderr}\n(killed after ${options.timeout} ms)` });
+        else fail(error);
+      } else ok({ status: error === null ? 0 : (error.code as number), stdout, stderr });
+    });
+  });
+}
+
+/** The manifest inside a packed tarball, as npm reads it. */
+function packedManifest(tarball: string): Manifest {
+  return JSON.parse(
+    execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }),
+  ) as Manifest;
+}
+
+/**
+ * The environment npm runs in: no npm_config_* from the pnpm that started the test (they would
+ * override the blank project's settings), and every proxy variable pointing at `proxy`, so a
+ * lifecycle script that reaches for the network fails too.
+ */
+function isolatedEnv(proxy: string): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_config_')),
+  );
+  return {
+    ...env,
+    NODE_PATH: '',
+    FORCE_COLOR: '0',
+    HTTP_PROXY: proxy,
+    HTTPS_PROXY: proxy,
+    http_proxy: proxy,
+    https_proxy: proxy,
+    NO_PROXY: '127.0.0.1',
+    no_proxy: '127.0.0.1',
+  };
+}
+
+beforeAll(async () => {
+  workdir = mkdtempSync(join(tmpdir(), 'deltaclip-consumer-'));
+  const packs = join(workdir, 'tarballs');
   mkdirSync(packs);
   tarballs = new Map();
   for (const pkg of PACKAGES) {
@@ -95,37 +164,96 @@ beforeAll(() => {
     expect(made, `pnpm pack of ${pkg.name}`).toHaveLength(1);
     tarballs.set(pkg.name, join(packs, made[0]!));
   }
-  const app = join(project, 'app');
-  mkdirSync(app);
-  writeFileSync(
-    join(app, 'package.json'),
-    JSON.stringify({ name: 'blank-app', private: true, type: 'module' }),
-  );
   const thirdParty = new Set(
     PACKAGES.flatMap((p) => installedPackages(p.readme)).filter(
       (spec) => !tarballs.has(packageName(spec)) && !NOT_INSTALLABLE.has(packageName(spec)),
     ),
   );
-  const npm = run(
-    'npm',
-    [
-      'install',
-      '--no-audit',
-      '--no-fund',
-      '--prefer-offline',
-      '--loglevel=error',
-      ...tarballs.values(),
-      ...thirdParty,
-    ],
-    app,
-    240_000,
+
+  // What npm will ask the registry for: the packed manifests' dependencies and the READMEs'
+  // install lines, resolved where pnpm installed them for the package in question.
+  const roots: Root[] = PACKAGES.flatMap((pkg) => {
+    const manifest = packedManifest(tarballs.get(pkg.name)!);
+    const readmeSpecs = installedPackages(pkg.readme).filter((s) => thirdParty.has(s));
+    const readme = Object.fromEntries(
+      readmeSpecs.map((s) => [packageName(s), s.slice(packageName(s).length + 1) || '*']),
+    );
+    const others = PACKAGES.filter((p) => p !== pkg).map((p) => p.dir);
+    return [
+      { label: `${manifest.name}@${manifest.version}`, dirs: [pkg.dir], manifest },
+      {
+        label: `the README of ${pkg.name}`,
+        dirs: [pkg.dir, ...others],
+        manifest: { dependencies: readme },
+      },
+    ];
+  });
+  const closure = dependencyClosure(roots, (name) => tarballs.has(name));
+  served = closure.packages;
+  omitted = closure.omitted;
+  optionalPeers = closure.optionalPeers;
+  const store = join(workdir, 'registry');
+  mkdirSync(store);
+  const registry = await startRegistry(
+    served.map((p, i) => {
+      const tarball = join(store, `${i}.tgz`);
+      packFolder(p.dir, tarball);
+      return { manifest: p.manifest, tarball };
+    }),
   );
-  if (npm.status !== 0) throw new Error(`npm install failed:\n${npm.stdout}\n${npm.stderr}`);
+  const proxy = await startDeadEndProxy();
+  registryUrl = registry.url;
+  registryMisses = registry.misses;
+  proxyAttempts = proxy.attempts;
+
+  const app = join(workdir, 'app');
+  mkdirSync(app);
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'blank-app', private: true, type: 'module' }),
+  );
+  // No user or global npmrc (a machine's may name another registry or a scope's), an empty cache
+  // (a warm one would hide a package the registry lacks), and no way out but loopback.
+  const [userrc, globalrc] = [join(workdir, 'user-npmrc'), join(workdir, 'global-npmrc')];
+  writeFileSync(userrc, '');
+  writeFileSync(globalrc, '');
+  try {
+    // Asynchronous: the registry answers from this process's event loop.
+    const npm = await spawnAsync(
+      'npm',
+      [
+        'install',
+        `--registry=${registry.url}`,
+        `--cache=${join(workdir, 'npm-cache')}`,
+        `--userconfig=${userrc}`,
+        `--globalconfig=${globalrc}`,
+        `--proxy=${proxy.url}`,
+        `--https-proxy=${proxy.url}`,
+        '--noproxy=127.0.0.1',
+        '--no-audit',
+        '--no-fund',
+        '--no-update-notifier',
+        '--loglevel=error',
+        ...tarballs.values(),
+        ...thirdParty,
+      ],
+      { cwd: app, timeout: 240_000, env: isolatedEnv(proxy.url) },
+    );
+    if (npm.status !== 0) {
+      throw new Error(
+        `npm install from the loopback registry failed (asked for and not served: ${registry.misses.join(', ') || 'nothing'}; tried to leave loopback: ${proxy.attempts.join(', ') || 'nothing'}):\n${npm.stdout}\n${npm.stderr}`,
+      );
+    }
+  } finally {
+    await registry.close();
+    await proxy.close();
+  }
   project = app;
 }, 300_000);
 
 afterAll(() => {
-  if (project) rmSync(dirname(project), { recursive: true, force: true });
+  // Only the folder this run made: never a parent, whatever beforeAll reached.
+  if (workdir) rmSync(workdir, { recursive: true, force: true });
 });
 
 /** Names of the packages installed in the project that `name` brings with it (itself included). */
@@ -144,20 +272,93 @@ function closure(name: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
+/** `name@version` of every package under a node_modules folder, nested ones included. */
+function installedTree(nodeModules: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(nodeModules).filter((e) => !e.startsWith('.'));
+  } catch {
+    return [];
+  }
+  const dirs = entries.flatMap((e) =>
+    e.startsWith('@') ? readdirSync(join(nodeModules, e)).map((s) => join(e, s)) : [e],
+  );
+  return dirs.flatMap((d) => {
+    const dir = join(nodeModules, d);
+    const { name, version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    return [`${name}@${version}`, ...installedTree(join(dir, 'node_modules'))];
+  });
+}
+
+describe('the install, from a loopback registry of what the workspace installed', () => {
+  it('served only versions the lockfile pins, exactly the third-party packages installed', () => {
+    const pins = lockfilePins(readFileSync(join(ROOT, 'pnpm-lock.yaml'), 'utf8'));
+    const servedKeys = served.map((p) => `${p.name}@${p.version}`);
+    for (const key of servedKeys) expect(pins.has(key), `${key} in pnpm-lock.yaml`).toBe(true);
+    const thirdParty = installedTree(join(project, 'node_modules')).filter(
+      (key) => !tarballs.has(key.slice(0, key.lastIndexOf('@'))),
+    );
+    expect([...new Set(thirdParty)].sort()).toEqual([...servedKeys].sort());
+    expect(servedKeys).toContain('@tensorflow/tfjs-core@4.22.0');
+    // As npm recorded it: ours from the tarballs, everything else from the loopback registry.
+    const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { resolved?: string }>;
+    };
+    for (const [path, entry] of Object.entries(lock.packages)) {
+      if (path === '') continue;
+      const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+      const from = tarballs.has(name) ? /^file:.*\.tgz$/ : new RegExp(`^${registryUrl}`);
+      expect(entry.resolved, path).toMatch(from);
+    }
+  });
+
+  it('asked the registry only for optional packages it did not serve, and nothing left loopback', () => {
+    // Other platforms' optional binaries and optional peers (vitest for the conformance suites,
+    // bullmq's telemetry...): npm looks them up, then installs none of them.
+    // And the packages' own names: npm looks those up too, then keeps the tarballs given.
+    const unserved = new Set(
+      [...omitted, ...optionalPeers, ...[...tarballs.keys()].map((name) => ({ name }))].map(
+        (o) => `GET /${o.name}`,
+      ),
+    );
+    expect(registryMisses.filter((miss) => !unserved.has(miss))).toEqual([]);
+    const installed = new Set(
+      installedTree(join(project, 'node_modules')).map((k) => k.slice(0, k.lastIndexOf('@'))),
+    );
+    const servedNames = new Set(served.map((p) => p.name));
+    for (const { name, by } of optionalPeers) {
+      if (!servedNames.has(name))
+        expect(installed.has(name), `${name} (optional peer of ${by})`).toBe(false);
+    }
+    expect(registryMisses).toContain('GET /vitest');
+    expect(proxyAttempts).toEqual([]);
+  });
+});
+
 describe('the packed packages', () => {
-  it('rewrite workspace:* to versions and ship their README and LICENSE', () => {
+  it('rewrite workspace:* to versions', () => {
     for (const [name, file] of tarballs) {
-      const listing = execFileSync('tar', ['-tzf', file], { encoding: 'utf8' }).split('\n');
-      expect(listing, name).toContain('package/README.md');
-      expect(listing, name).toContain('package/LICENSE');
-      const manifest = JSON.parse(
-        execFileSync('tar', ['-xzOf', file, 'package/package.json'], { encoding: 'utf8' }),
-      ) as Record<string, Record<string, string> | undefined>;
-      for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+      const manifest = packedManifest(file);
+      for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies'] as const) {
         for (const [dep, range] of Object.entries(manifest[field] ?? {})) {
           expect(range, `${name} ${field}.${dep}`).not.toMatch(/^workspace:/);
         }
       }
+    }
+  });
+
+  it('ship README, LICENSE and engines, no .tsbuildinfo, and the sources of every source map', () => {
+    const unpacked = join(workdir!, 'unpacked');
+    for (const [name, file] of tarballs) {
+      const dir = join(unpacked, name);
+      mkdirSync(dir, { recursive: true });
+      execFileSync('tar', ['-xzf', file, '-C', dir]);
+      const problems = packagingProblems(join(dir, 'package'));
+      expect(problems, name).toEqual([]);
+      // The check saw maps at all: every package ships maps of dist/ into src/.
+      const listing = execFileSync('tar', ['-tzf', file], { encoding: 'utf8' });
+      expect(listing, name).toMatch(/^package\/dist\/.*\.js\.map$/m);
+      expect(listing, name).toMatch(/^package\/src\/.*\.ts$/m);
     }
   });
 
@@ -239,6 +440,30 @@ describe('CommonJS, as each README states it', () => {
       expect(Number(result.stdout.trim().split('\n').at(-1))).toBeGreaterThan(0);
     });
   }
+
+  it('deltaclip: its README says it is a command with nothing to import, and it has none', () => {
+    const cli = PACKAGES.find((p) => p.name === 'deltaclip')!;
+    expect(cli.readme).toContain('A command, not a library: no `exports`');
+    const manifest = packedManifest(tarballs.get('deltaclip')!);
+    expect([manifest.exports, manifest.main, manifest.module]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    // From a CommonJS script and from an ES module, in the blank project where it is installed.
+    const loaders = [
+      ['--input-type=commonjs', "require('deltaclip')"],
+      ['--input-type=module', "await import('deltaclip')"],
+    ];
+    for (const [inputType, code] of loaders) {
+      const result = run(process.execPath, [inputType!, '-e', code!], project);
+      expect(result.status, code).toBe(1);
+      // require: no main, no index.js; import: the same legacy lookup, reported by path.
+      expect(result.stderr, code).toMatch(
+        /Cannot find (module 'deltaclip'|package '[^']*node_modules\/deltaclip\/index\.js')/,
+      );
+    }
+  });
 });
 
 describe('types, with tsc --strict', () => {
