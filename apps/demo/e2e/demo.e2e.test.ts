@@ -100,13 +100,19 @@ describe('the playground in Chromium', () => {
       expect(losses.at(-1)!.testLoss!).toBeLessThan(0.5 * losses[0]!.testLoss!);
     }
     expect(end.heatmaps).toBeGreaterThan(0);
-    expect(
-      await page.evaluate(() =>
-        (
-          globalThis as unknown as { __deltaclip: { chartsDrawn(): boolean } }
-        ).__deltaclip.chartsDrawn(),
-      ),
-    ).toBe(true);
+    // Charts and heatmaps off screen wait while playing; paused, the page draws them all.
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const hook = (
+            globalThis as unknown as {
+              __deltaclip: { chartsDrawn(): boolean; heatmapsDrawn(): boolean };
+            }
+          ).__deltaclip;
+          return hook.chartsDrawn() && hook.heatmapsDrawn();
+        }),
+      )
+      .toBe(true);
     // Heatmaps: every pixel painted with class colours; charts: axes, curves and points drawn.
     const heat = await inkShare(page, 'canvas.heatmap');
     expect(heat).toHaveLength(2);
