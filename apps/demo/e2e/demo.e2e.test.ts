@@ -403,6 +403,30 @@ describe('the playground in Chromium', () => {
     expect(await page.locator('header.top').evaluate((e) => getComputedStyle(e).position)).toBe(
       'sticky',
     );
+    // Every toolbar button whole on screen, none behind a sideways scroll of the bar.
+    const bar = await page.locator('.toolbar').evaluate((e) => ({
+      scroll: e.scrollWidth,
+      client: e.clientWidth,
+      buttons: [...e.querySelectorAll('button')].map((b) => {
+        const r = b.getBoundingClientRect();
+        return { label: b.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+      }),
+    }));
+    expect(bar.buttons.map((b) => b.label)).toEqual([
+      'Play',
+      'Step',
+      'Reset',
+      'Copy link',
+      'Export weights',
+      'Export run log',
+    ]);
+    expect(bar.scroll).toBeLessThanOrEqual(bar.client);
+    for (const b of bar.buttons) {
+      expect(b.left, b.label!).toBeGreaterThanOrEqual(0);
+      expect(b.right, b.label!).toBeLessThanOrEqual(390);
+      expect(b.top, b.label!).toBeGreaterThanOrEqual(0);
+      expect(b.bottom, b.label!).toBeLessThanOrEqual(844);
+    }
     // Settings by keyboard: new layer widths restart the race with them.
     await page.getByLabel('Hidden layers').fill('12');
     await page.getByLabel('Hidden layers').press('Tab');
