@@ -118,9 +118,16 @@ describe('Trainer', () => {
     for (let i = 1; i < judged.length; i++) {
       expect(judged[i]!.t - judged[i - 1]!.t).toBeGreaterThanOrEqual(20 / share - 20);
     }
-    const paused = posted.at(-1)!.m;
-    if (paused.type !== 'progress') throw new Error(`expected progress, got ${paused.type}`);
+    // Pause answers at once, without the certificate; the settled message brings it.
+    const [answer, paused] = posted.slice(-2).map((p) => p.m);
+    if (answer?.type !== 'progress' || paused?.type !== 'progress')
+      throw new Error('expected progress');
+    expect(answer.progress.running).toBe(false);
+    expect(answer.progress.analyses).toBeNull();
+    expect(answer.progress.heatmaps).toBeNull();
     expect(paused.progress.running).toBe(false);
+    expect(paused.progress.update.step).toBe(answer.progress.update.step);
+    expect(paused.progress.heatmaps).not.toBeNull();
     expect(paused.progress.analyses!.map((a) => a.step)).toEqual([
       paused.progress.update.step,
       paused.progress.update.step,

@@ -240,6 +240,13 @@ export class Trainer {
         return;
       case 'pause':
         this.running = false;
+        // Answer at once with what is new; then everything recomputed, the certificate (which
+        // reads every step, so takes longer the longer the run) and the heatmaps included.
+        this.host.post({
+          type: 'progress',
+          runId: this.runId,
+          progress: await this.progress(false, false, false),
+        });
         this.host.post({
           type: 'progress',
           runId: this.runId,
@@ -307,8 +314,15 @@ export class Trainer {
     return ((last.step - first.step) * 1000) / (last.time - first.time);
   }
 
-  /** `settled`: after ready, pause or step — everything is recomputed. */
-  private async progress(withHeatmap: boolean, settled = withHeatmap): Promise<Progress> {
+  /**
+   * `settled`: after ready, pause or step — everything is recomputed. `judge`: false leaves the
+   * certificate out even when due (a message that must go at once).
+   */
+  private async progress(
+    withHeatmap: boolean,
+    settled = withHeatmap,
+    judge = true,
+  ): Promise<Progress> {
     const race = this.race!;
     const update = await race.drain();
     let newBetas = 0;
@@ -320,7 +334,7 @@ export class Trainer {
     if (newBetas > 0) this.analysisPending = true;
     let analyses: Analysis[] | null = null;
     const start = this.host.now();
-    if (settled || (this.analysisPending && this.analysisBudget.due(start))) {
+    if (judge && (settled || (this.analysisPending && this.analysisBudget.due(start)))) {
       analyses = await race.analyses();
       this.analysisPending = false;
       this.analysisBudget.spent(start, this.host.now());
