@@ -289,8 +289,8 @@ export class Charts {
             const t = telemetryOf(store, id);
             for (; stepsSeen < t.stepSize.length; stepsSeen++)
               stepRange.include(t.stepSize[stepsSeen]);
-            // Buckets of at most 2 px: points are 3 px wide, so finer ones would overlap anyway.
-            const decimator = stepDecimator(2 * Math.ceil(columns / 2));
+            // At most one bucket per 2 px (points are 3 px wide): never more points than that.
+            const decimator = stepDecimator(2 * Math.ceil(columns / 4));
             decimator.update(t.stepSize, t.regime);
             const keep = decimator.indices();
             const pick = (regime: number) =>
@@ -350,8 +350,8 @@ export class Charts {
             const t = telemetryOf(store, id);
             for (; normsSeen < t.gradNorm.length; normsSeen++)
               normRange.include(t.gradNorm[normsSeen]);
-            // Buckets of at most 1 px: each pixel column draws its extremes.
-            const decimator = normDecimator(2 * columns);
+            // At most one bucket per pixel column: each bucket draws its extremes.
+            const decimator = normDecimator(2 * Math.ceil(columns / 2));
             decimator.update(t.gradNorm);
             const keep = decimator.indices();
             const data: (number | null)[][] = [

@@ -22,8 +22,7 @@ export function thin(n: number, max: number): number[] {
  * once the first merge happened there are between capacity/2 and capacity buckets. Each bucket
  * keeps, per group, the index of its smallest and of its largest finite value (the earliest on a
  * tie); a line (one group) also keeps each bucket's first and last index. So the drawn envelope
- * of every bucket is that of all its points: with buckets no wider than a pixel column, the
- * chart looks the same as with every point.
+ * of every bucket is that of all its points.
  */
 export class StreamingDecimator {
   private size = 1;
@@ -34,8 +33,8 @@ export class StreamingDecimator {
   private readonly hi: Int32Array;
 
   /**
-   * @param capacity most buckets (even, at least 2): twice the pixel columns keeps every bucket
-   *   within one column.
+   * @param capacity most buckets (even, at least 2): the pixel columns make buckets one to two
+   *   columns wide, never more than one per column.
    * @param groups how many groups the points fall in (1: a line).
    */
   constructor(
