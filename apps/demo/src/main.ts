@@ -41,10 +41,10 @@ const RENDER_MS = 200;
  */
 const CHART_MS = 500;
 /**
- * Charts drawn per view redraw while playing: the six are spread over the frames the page paints
- * anyway (each frame's commit costs more with every canvas changed), never in frames of their own.
+ * Charts drawn per animation frame while playing: each redrawn canvas adds its rasterization to
+ * the frame's commit, so one per frame keeps every frame short.
  */
-const CHARTS_PER_FRAME = 2;
+const CHARTS_PER_FRAME = 1;
 
 /**
  * Which live canvases are on screen: while playing, a chart or heatmap scrolled out of view is not
@@ -577,6 +577,18 @@ function renderSoon(): void {
   setTimeout(() => requestAnimationFrame(render), wait);
 }
 
+/** The charts on screen still waiting to draw: one per animation frame until none is left. */
+let chartFrame = false;
+function drawChartsSoon(): void {
+  if (chartFrame || !charts?.hasPending(isShown)) return;
+  chartFrame = true;
+  requestAnimationFrame(() => {
+    chartFrame = false;
+    charts?.drawPending(CHARTS_PER_FRAME, isShown);
+    drawChartsSoon();
+  });
+}
+
 function render(): void {
   renderPending = false;
   lastRender = performance.now();
@@ -603,9 +615,8 @@ function render(): void {
   if (charts && (!store.running || lastRender - lastCharted >= CHART_MS)) {
     lastCharted = lastRender;
     charts.update(store, store.running ? CHARTS_PER_FRAME : Number.POSITIVE_INFINITY, isShown);
-  } else if (charts?.hasPending()) {
-    charts.drawPending(CHARTS_PER_FRAME, isShown);
   }
+  drawChartsSoon();
   if (charts && (!store.running || lastRender - lastDescribed >= DESCRIBE_MS)) {
     // The text alternatives are read, not watched: once a second is enough.
     lastDescribed = lastRender;

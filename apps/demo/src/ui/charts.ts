@@ -403,9 +403,8 @@ export class Charts {
 
   /**
    * Take the store's data for every chart (all first, so that a shared range is complete before
-   * any chart draws) and draw `now` of them at once; the rest wait for {@link drawPending}. A
-   * page that draws a few charts per frame, in frames it paints anyway, never paints six
-   * canvases in one frame nor adds frames of its own.
+   * any chart draws) and draw `now` of them at once; the rest wait for {@link drawPending}, so
+   * that a page can draw one chart per frame.
    */
   update(
     store: RunStore,
@@ -432,9 +431,11 @@ export class Charts {
     }
   }
 
-  /** Whether some chart still waits to draw its latest data. */
-  hasPending(): boolean {
-    return this.pending.size > 0;
+  /** Whether some chart (on screen, by `isShown`) still waits to draw its latest data. */
+  hasPending(isShown: (host: HTMLElement) => boolean = () => true): boolean {
+    for (const chart of this.pending.keys())
+      if (isShown(chart.plot.root.parentElement!)) return true;
+    return false;
   }
 
   /** The text alternative of every chart, in the order they were built. */
