@@ -100,13 +100,19 @@ describe('the playground in Chromium', () => {
       expect(losses.at(-1)!.testLoss!).toBeLessThan(0.5 * losses[0]!.testLoss!);
     }
     expect(end.heatmaps).toBeGreaterThan(0);
-    expect(
-      await page.evaluate(() =>
-        (
-          globalThis as unknown as { __deltaclip: { chartsDrawn(): boolean } }
-        ).__deltaclip.chartsDrawn(),
-      ),
-    ).toBe(true);
+    // Charts and heatmaps off screen wait while playing; paused, the page draws them all.
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const hook = (
+            globalThis as unknown as {
+              __deltaclip: { chartsDrawn(): boolean; heatmapsDrawn(): boolean };
+            }
+          ).__deltaclip;
+          return hook.chartsDrawn() && hook.heatmapsDrawn();
+        }),
+      )
+      .toBe(true);
     // Heatmaps: every pixel painted with class colours; charts: axes, curves and points drawn.
     const heat = await inkShare(page, 'canvas.heatmap');
     expect(heat).toHaveLength(2);
@@ -397,6 +403,30 @@ describe('the playground in Chromium', () => {
     expect(await page.locator('header.top').evaluate((e) => getComputedStyle(e).position)).toBe(
       'sticky',
     );
+    // Every toolbar button whole on screen, none behind a sideways scroll of the bar.
+    const bar = await page.locator('.toolbar').evaluate((e) => ({
+      scroll: e.scrollWidth,
+      client: e.clientWidth,
+      buttons: [...e.querySelectorAll('button')].map((b) => {
+        const r = b.getBoundingClientRect();
+        return { label: b.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+      }),
+    }));
+    expect(bar.buttons.map((b) => b.label)).toEqual([
+      'Play',
+      'Step',
+      'Reset',
+      'Copy link',
+      'Export weights',
+      'Export run log',
+    ]);
+    expect(bar.scroll).toBeLessThanOrEqual(bar.client);
+    for (const b of bar.buttons) {
+      expect(b.left, b.label!).toBeGreaterThanOrEqual(0);
+      expect(b.right, b.label!).toBeLessThanOrEqual(390);
+      expect(b.top, b.label!).toBeGreaterThanOrEqual(0);
+      expect(b.bottom, b.label!).toBeLessThanOrEqual(844);
+    }
     // Settings by keyboard: new layer widths restart the race with them.
     await page.getByLabel('Hidden layers').fill('12');
     await page.getByLabel('Hidden layers').press('Tab');

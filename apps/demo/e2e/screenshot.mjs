@@ -28,7 +28,11 @@ async function playedPage(hash, steps, viewport) {
   await waitForSnapshot(page, (s) => s.step >= steps, 180_000);
   await page.getByRole('button', { name: 'Pause' }).click();
   await waitForSnapshot(page, (s) => !s.running);
-  await page.waitForTimeout(800); // the last redraw (charts are spread over frames)
+  // Paused, the page draws every chart and heatmap (off-screen ones wait while playing).
+  await page.waitForFunction(() => {
+    const hook = /** @type {any} */ (globalThis).__deltaclip;
+    return hook.chartsDrawn() && hook.heatmapsDrawn();
+  });
   return page;
 }
 

@@ -40,6 +40,25 @@ const RENDER_MS = 200;
  * second reads as live while leaving the main thread idle most of the time.
  */
 const CHART_MS = 500;
+/**
+ * Charts drawn per animation frame while playing: each redrawn canvas adds its rasterization to
+ * the frame's commit, so one per frame keeps every frame short.
+ */
+const CHARTS_PER_FRAME = 1;
+
+/**
+ * Which live canvases are on screen: while playing, a chart or heatmap scrolled out of view is not
+ * redrawn (its latest data waits) until it comes back; paused, everything is drawn.
+ */
+const onScreen = new Set<Element>();
+const visibility = new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    if (e.isIntersecting) onScreen.add(e.target);
+    else onScreen.delete(e.target);
+  }
+  renderSoon();
+});
+const isShown = (el: Element) => !store.running || onScreen.has(el);
 
 const store = new RunStore();
 let settings: Settings = DEFAULT_SETTINGS;
@@ -365,7 +384,9 @@ function showRunError(message: string): void {
 function buildOutputs(): void {
   charts?.destroy();
   // New canvases and panels are blank: whatever the store holds must be drawn into them.
-  drawnHeatmaps = -1;
+  drawnHeatmaps = {};
+  visibility.disconnect();
+  onScreen.clear();
   drawnAnalyses = -1;
   networkDrawn = false;
   lastDescribed = Number.NEGATIVE_INFINITY;
@@ -439,6 +460,7 @@ function buildOutputs(): void {
     (summary?.testSize ?? 1) > 0,
   );
   addChartTexts(charts);
+  for (const el of [...charts.hosts(), ...Object.values(heatmapCanvases)]) visibility.observe(el);
   renderSoon();
 }
 
@@ -482,7 +504,7 @@ function onViewChange(): void {
   heatmapView = { showTest: showTestBox.checked, discretize: discretizeBox.checked };
   const s = store.summary;
   if (s) for (const el of legends) fillLegend(el, s);
-  drawnHeatmaps = -1; // redraw with the new view at the next frame, playing or not
+  drawnHeatmaps = {}; // redraw with the new view at the next frame (on screen, if playing)
   renderSoon();
 }
 showTestBox.addEventListener('change', onViewChange);
@@ -539,7 +561,8 @@ function paramText(id: OptimizerId): string {
   return ` η = ${p.eta}`;
 }
 
-let drawnHeatmaps = -1;
+/** Per optimizer, the store's heatmapCount its canvas shows (absent: not drawn yet). */
+let drawnHeatmaps: Partial<Record<OptimizerId, number>> = {};
 let drawnAnalyses = -1;
 let lastDescribed = Number.NEGATIVE_INFINITY;
 let lastCharted = Number.NEGATIVE_INFINITY;
@@ -552,6 +575,18 @@ function renderSoon(): void {
   renderPending = true;
   const wait = Math.max(0, RENDER_MS - (performance.now() - lastRender));
   setTimeout(() => requestAnimationFrame(render), wait);
+}
+
+/** The charts on screen still waiting to draw: one per animation frame until none is left. */
+let chartFrame = false;
+function drawChartsSoon(): void {
+  if (chartFrame || !charts?.hasPending(isShown)) return;
+  chartFrame = true;
+  requestAnimationFrame(() => {
+    chartFrame = false;
+    charts?.drawPending(CHARTS_PER_FRAME, isShown);
+    drawChartsSoon();
+  });
 }
 
 function render(): void {
@@ -579,8 +614,9 @@ function render(): void {
     : '';
   if (charts && (!store.running || lastRender - lastCharted >= CHART_MS)) {
     lastCharted = lastRender;
-    charts.update(store, store.running);
+    charts.update(store, store.running ? CHARTS_PER_FRAME : Number.POSITIVE_INFINITY, isShown);
   }
+  drawChartsSoon();
   if (charts && (!store.running || lastRender - lastDescribed >= DESCRIBE_MS)) {
     // The text alternatives are read, not watched: once a second is enough.
     lastDescribed = lastRender;
@@ -608,11 +644,12 @@ function render(): void {
       ` · μ_t ${fmt(e.mu)} · ‖w − w₀‖ ${fmt(e.distance)}` +
       ` · steps unclipped ${t.unclipped}, clipped ${t.clipped}, floored ${t.floored}${t.skipped ? `, skipped ${t.skipped}` : ''}`;
   }
-  if (s && store.heatmapCount !== drawnHeatmaps) {
-    drawnHeatmaps = store.heatmapCount;
+  if (s) {
     for (const id of store.ids) {
       const canvas = heatmapCanvases[id];
-      if (canvas) drawHeatmap(canvas, s, store.heatmaps[id], heatmapView);
+      if (!canvas || drawnHeatmaps[id] === store.heatmapCount || !isShown(canvas)) continue;
+      drawnHeatmaps[id] = store.heatmapCount;
+      drawHeatmap(canvas, s, store.heatmaps[id], heatmapView);
     }
   }
   drawNetwork();
@@ -745,7 +782,8 @@ byId('skip').addEventListener('click', (event) => {
   level: (id: OptimizerId) => store.analyses.find((a) => a.id === id)?.certificate.verdict ?? null,
   chartRanges: () => charts?.yRanges() ?? [],
   /** Whether the heatmaps show the latest outputs with the current view toggles. */
-  heatmapsDrawn: () => store.heatmapCount === drawnHeatmaps,
+  heatmapsDrawn: () =>
+    store.ids.every((id) => !heatmapCanvases[id] || drawnHeatmaps[id] === store.heatmapCount),
   chartPoints: () => charts?.pointCounts() ?? [],
 };
 

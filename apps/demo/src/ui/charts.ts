@@ -2,8 +2,8 @@
  * The live curves, drawn with uPlot: training and test loss (log scale), the PL* estimate mu_t,
  * and per optimizer the step size h_t coloured by regime (with the floor eta*delta) and the
  * gradient norm against gamma and gamma/delta. Colours are @deltaclip/utils' palette; every
- * series is decimated to the chart's pixel columns (thin.ts), so a redraw costs the same after
- * ten minutes as after ten seconds. The step-size charts share one y range, and so do the
+ * series is decimated to the chart's pixel columns as the points arrive (thin.ts), so a redraw
+ * costs the same after ten minutes as after ten seconds. The step-size charts share one y range, and so do the
  * gradient-norm charts, so that optimizers can be compared by eye.
  */
 import {
@@ -17,7 +17,7 @@ import 'uplot/dist/uPlot.min.css';
 import { OPTIMIZER_LABELS, type OptimizerId, type Settings } from '../state/settings.js';
 import { logRange, logTick } from './log-axis.js';
 import type { RunStore, TelemetryColumns } from './run-store.js';
-import { decimateLine, decimateScatter, thin } from './thin.js';
+import { StreamingDecimator, thin } from './thin.js';
 
 /** The palette's colour for each racing optimizer (the palette is keyed by the CLI's names). */
 export const OPTIMIZER_COLORS: Readonly<Record<OptimizerId, string>> = {
@@ -97,8 +97,34 @@ function telemetryOf(store: RunStore, id: OptimizerId): TelemetryColumns {
   return store.telemetry[id] ?? { step: [], gradNorm: [], stepSize: [], regime: [] };
 }
 
+/** The latest finite value of the last `window` values, and their finite range (null: none). */
+function recentRange(values: readonly number[], window: number) {
+  let latest: number | null = null;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = values.length - 1; i >= Math.max(0, values.length - window); i--) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) continue;
+    latest ??= v;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return latest === null ? null : { latest, lo, hi, count: Math.min(values.length, window) };
+}
+
+/** A decimator for a chart's width, made anew when the width asks for another capacity. */
+function decimatorFor(groups: number) {
+  let decimator: StreamingDecimator | null = null;
+  return (capacity: number) => {
+    if (decimator?.capacity !== capacity) decimator = new StreamingDecimator(capacity, groups);
+    return decimator;
+  };
+}
+
 export class Charts {
   private charts: Chart[] = [];
+  /** Charts whose latest data is not drawn yet, the longest waiting first (a Map keeps order). */
+  private pending = new Map<Chart, uPlot.AlignedData>();
   private observer: ResizeObserver | null = null;
   private readonly stepSizes = new SharedRange();
   private readonly gradNorms = new SharedRange();
@@ -175,6 +201,10 @@ export class Charts {
         },
       },
     );
+    const muSeen: Partial<
+      Record<OptimizerId, { seen: number; latest: number | null; smallest: number | null }>
+    > = {};
+    for (const id of ids) muSeen[id] = { seen: 0, latest: null, smallest: null };
     this.add(
       shared.mu,
       {
@@ -201,10 +231,16 @@ export class Charts {
           'PL* estimate μ_t against step, log scale. ' +
           ids
             .map((id) => {
-              const mus = (store.evals[id] ?? [])
-                .map((e) => e.mu)
-                .filter((m): m is number => m !== null);
-              return `${OPTIMIZER_LABELS[id]}: latest ${fmt(mus.at(-1))}, smallest ${fmt(mus.length ? Math.min(...mus) : null)}.`;
+              const m = muSeen[id]!;
+              const evals = store.evals[id] ?? [];
+              // The smallest so far, from the measurements not yet seen only.
+              for (; m.seen < evals.length; m.seen++) {
+                const mu = evals[m.seen]!.mu;
+                if (mu === null) continue;
+                m.latest = mu;
+                if (m.smallest === null || mu < m.smallest) m.smallest = mu;
+              }
+              return `${OPTIMIZER_LABELS[id]}: latest ${fmt(m.latest)}, smallest ${fmt(m.smallest)}.`;
             })
             .join(' '),
         table: (store) => {
@@ -230,6 +266,7 @@ export class Charts {
         ? this.stepSizes
         : new SharedRange();
       let stepsSeen = 0;
+      const stepDecimator = decimatorFor(3);
       stepRange.include(p.eta);
       if (floor !== null) stepRange.include(floor);
       const stepSeries: uPlot.Series[] = [
@@ -252,8 +289,10 @@ export class Charts {
             const t = telemetryOf(store, id);
             for (; stepsSeen < t.stepSize.length; stepsSeen++)
               stepRange.include(t.stepSize[stepsSeen]);
-            // One column per 2 px: points are 3 px wide, so finer columns would overlap anyway.
-            const keep = decimateScatter(t.stepSize, t.regime, 3, Math.ceil(columns / 2));
+            // At most one bucket per 2 px (points are 3 px wide): never more points than that.
+            const decimator = stepDecimator(2 * Math.ceil(columns / 4));
+            decimator.update(t.stepSize, t.regime);
+            const keep = decimator.indices();
             const pick = (regime: number) =>
               keep.map((i) => (t.regime[i] === regime ? positive(t.stepSize[i]) : null));
             const data: (number | null)[][] = [
@@ -286,6 +325,7 @@ export class Charts {
       const ceiling = id === 'dgclip' && p.delta > 0 ? p.gamma / p.delta : null;
       const normRange = clipping ? this.gradNorms : new SharedRange();
       let normsSeen = 0;
+      const normDecimator = decimatorFor(1);
       const series: uPlot.Series[] = [
         { label: 'step' },
         { label: '‖g_t‖', stroke: OPTIMIZER_COLORS[id], width: 1 },
@@ -310,7 +350,10 @@ export class Charts {
             const t = telemetryOf(store, id);
             for (; normsSeen < t.gradNorm.length; normsSeen++)
               normRange.include(t.gradNorm[normsSeen]);
-            const keep = decimateLine(t.gradNorm, columns);
+            // At most one bucket per pixel column: each bucket draws its extremes.
+            const decimator = normDecimator(2 * Math.ceil(columns / 2));
+            decimator.update(t.gradNorm);
+            const keep = decimator.indices();
             const data: (number | null)[][] = [
               keep.map((i) => t.step[i]!),
               keep.map((i) => positive(t.gradNorm[i])),
@@ -320,9 +363,8 @@ export class Charts {
             return data;
           },
           describe: (store) => {
-            const t = telemetryOf(store, id);
-            const g = t.gradNorm.filter((v) => Number.isFinite(v));
-            return `${OPTIMIZER_LABELS[id]}: mini-batch gradient norm ‖g_t‖ of each step, log scale${clipping ? `, against γ = ${p.gamma}` : ''}${ceiling === null ? '' : ` and γ/δ = ${fmt(ceiling)} (dashed lines)`}. Latest ${fmt(g.at(-1))}${g.length ? `, range ${fmt(Math.min(...g.slice(-5000)))} to ${fmt(Math.max(...g.slice(-5000)))} over the last ${Math.min(g.length, 5000)} steps` : ''}.`;
+            const r = recentRange(telemetryOf(store, id).gradNorm, 5000);
+            return `${OPTIMIZER_LABELS[id]}: mini-batch gradient norm ‖g_t‖ of each step, log scale${clipping ? `, against γ = ${p.gamma}` : ''}${ceiling === null ? '' : ` and γ/δ = ${fmt(ceiling)} (dashed lines)`}. Latest ${fmt(r?.latest)}${r ? `, range ${fmt(r.lo)} to ${fmt(r.hi)} over the last ${r.count} steps` : ''}.`;
           },
           table: (store) => {
             const t = telemetryOf(store, id);
@@ -360,25 +402,40 @@ export class Charts {
   }
 
   /**
-   * Redraw every chart with the store's data. `spread`: one chart per animation frame, so that no
-   * frame paints six canvases at once (one long frame is what makes a page feel stuck).
+   * Take the store's data for every chart (all first, so that a shared range is complete before
+   * any chart draws) and draw `now` of them at once; the rest wait for {@link drawPending}, so
+   * that a page can draw one chart per frame.
    */
-  update(store: RunStore, spread = false): void {
-    // Every chart's data first, so that a shared range is complete before any chart draws.
-    const data = this.charts.map((c) => c.data(store));
-    const charts = this.charts;
-    if (!spread) {
-      for (const [i, c] of charts.entries()) c.plot.setData(data[i]!);
-      return;
+  update(
+    store: RunStore,
+    now = Number.POSITIVE_INFINITY,
+    isShown?: (host: HTMLElement) => boolean,
+  ): void {
+    // A chart still waiting keeps its place in the queue with the newer data: none starves.
+    for (const chart of this.charts) this.pending.set(chart, chart.data(store));
+    this.drawPending(now, isShown);
+  }
+
+  /**
+   * Draw up to `count` of the charts still waiting since the last update, those on screen only
+   * (`isShown` of the chart's host; the others keep their latest data until they are shown).
+   */
+  drawPending(count: number, isShown: (host: HTMLElement) => boolean = () => true): void {
+    let drawn = 0;
+    for (const [chart, data] of this.pending) {
+      if (drawn >= count) return;
+      if (!isShown(chart.plot.root.parentElement!)) continue;
+      this.pending.delete(chart);
+      chart.plot.setData(data);
+      drawn++;
     }
-    let next = 0;
-    const drawOne = () => {
-      if (this.charts !== charts || next >= charts.length) return;
-      charts[next]!.plot.setData(data[next]!);
-      next++;
-      if (next < charts.length) requestAnimationFrame(drawOne);
-    };
-    drawOne();
+  }
+
+  /** Whether some chart (on screen, by `isShown`) still waits to draw its latest data. */
+  hasPending(isShown: (host: HTMLElement) => boolean = () => true): boolean {
+    for (const chart of this.pending.keys())
+      if (isShown(chart.plot.root.parentElement!)) return true;
+    return false;
   }
 
   /** The text alternative of every chart, in the order they were built. */
@@ -409,9 +466,12 @@ export class Charts {
     return this.charts.map((c) => c.plot.data[0]?.length ?? 0);
   }
 
-  /** Whether every chart has drawn data (for the tests). */
+  /** Whether every chart has drawn data, and none waits to draw newer data (for the tests). */
   drawn(): boolean {
-    return this.charts.every((c) => c.plot.data[0] !== undefined && c.plot.data[0].length > 0);
+    return (
+      this.pending.size === 0 &&
+      this.charts.every((c) => c.plot.data[0] !== undefined && c.plot.data[0].length > 0)
+    );
   }
 
   private resize(): void {
@@ -426,5 +486,6 @@ export class Charts {
     this.observer?.disconnect();
     for (const c of this.charts) c.plot.destroy();
     this.charts = [];
+    this.pending.clear();
   }
 }

@@ -95,4 +95,47 @@ describe('RunStore', () => {
     expect(store.step).toBe(0);
     expect(store.evals).toEqual({ sgd: [] });
   });
+
+  it('tallies regimes as they arrive, equal to a count over the whole column', () => {
+    const store = new RunStore();
+    store.reset(1, ['dgclip']);
+    const regimes = ['unclipped', 'clipped', 'floored', 'skipped'] as const;
+    for (let k = 0; k < 50; k++) {
+      store.apply(
+        progress(k + 1, {
+          update: {
+            step: k + 1,
+            evals: {},
+            telemetry: {
+              // A message of k % 4 + 1 records, regimes cycling with a period (7) prime to it.
+              dgclip: Array.from({ length: (k % 4) + 1 }, (_, j) => ({
+                step: k,
+                gradNorm: 1,
+                stepSize: 0.1,
+                regime: regimes[(k * 3 + j) % 7 < 4 ? (k * 3 + j) % 7 : 1]!,
+              })),
+            },
+            betas: {},
+          },
+        }),
+      );
+    }
+    const column = store.telemetry.dgclip!.regime;
+    const count = (r: number) => column.filter((x) => x === r).length;
+    expect(column).toHaveLength(123); // 12 × (1 + 2 + 3 + 4) + 1 + 2
+    expect(store.regimeTally('dgclip')).toEqual({
+      unclipped: count(0),
+      clipped: count(1),
+      floored: count(2),
+      skipped: count(3),
+    });
+    expect(count(3)).toBeGreaterThan(0);
+    store.reset(2, ['dgclip']);
+    expect(store.regimeTally('dgclip')).toEqual({
+      unclipped: 0,
+      clipped: 0,
+      floored: 0,
+      skipped: 0,
+    });
+  });
 });

@@ -59,6 +59,8 @@ export class RunStore {
   heatmapCount = 0;
   analyses: readonly Analysis[] = [];
   analysesCount = 0;
+  /** Steps per regime index, counted as they arrive (a render must not recount the run). */
+  private regimeCounts: Partial<Record<OptimizerId, number[]>> = {};
 
   /** Forget the run: a new one (runId) starts. */
   reset(runId: number, ids: readonly OptimizerId[]): void {
@@ -77,7 +79,9 @@ export class RunStore {
     this.heatmapCount = 0;
     this.analyses = [];
     this.analysesCount = 0;
+    this.regimeCounts = {};
     for (const id of ids) {
+      this.regimeCounts[id] = REGIMES.map(() => 0);
       this.evals[id] = [];
       this.telemetry[id] = { step: [], gradNorm: [], stepSize: [], regime: [] };
       this.betas[id] = [];
@@ -98,11 +102,14 @@ export class RunStore {
       const records = update.telemetry[id];
       const columns = this.telemetry[id]!;
       if (records) {
+        const counts = this.regimeCounts[id]!;
         for (const r of records) {
+          const regime = REGIMES.indexOf(r.regime);
           columns.step.push(r.step + 1); // record t is the step that produced w_{t+1}
           columns.gradNorm.push(r.gradNorm);
           columns.stepSize.push(r.stepSize);
-          columns.regime.push(REGIMES.indexOf(r.regime));
+          columns.regime.push(regime);
+          counts[regime] = (counts[regime] ?? 0) + 1;
         }
       }
     }
@@ -118,8 +125,7 @@ export class RunStore {
 
   /** Steps per regime for one optimizer. */
   regimeTally(id: OptimizerId): RegimeTally {
-    const counts = [0, 0, 0, 0];
-    for (const r of this.telemetry[id]?.regime ?? []) counts[r] = (counts[r] ?? 0) + 1;
+    const counts = this.regimeCounts[id] ?? [];
     const at = (regime: Regime) => counts[REGIMES.indexOf(regime)] ?? 0;
     return {
       unclipped: at('unclipped'),

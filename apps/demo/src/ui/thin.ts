@@ -1,8 +1,6 @@
 /**
  * Decimation for the live charts: a chart of w pixels never draws more than a few points per
- * pixel column, however long the run. Lines keep each column's first, smallest, largest and last
- * point (min-max decimation: the drawn envelope is the same as with every point); scatter series
- * by regime keep each column's smallest and largest point of each regime.
+ * pixel column, however long the run, and a redraw's work is bounded by w too.
  */
 
 /** Indices of at most `max` of n points, evenly spread, always with the first and the last. */
@@ -15,71 +13,123 @@ export function thin(n: number, max: number): number[] {
   return out;
 }
 
-/** Column of index i of n points spread over `columns` columns. */
-const columnOf = (i: number, n: number, columns: number) => Math.floor((i * columns) / n);
-
 /**
- * Indices to draw of a line of n values over `columns` pixel columns: per column the first, the
- * smallest, the largest and the last (at most 4 per column, in increasing order). Non-finite
- * values are never the smallest or largest.
+ * Min-max decimation kept up to date as points arrive: a redraw costs O(capacity) whatever the
+ * run's length, where decimating the whole series again would read every point each time.
+ *
+ * Points fall into buckets of `size` consecutive indices (a power of two); when a point would
+ * open bucket number `capacity`, neighbouring buckets merge pairwise and the size doubles, so
+ * once the first merge happened there are between capacity/2 and capacity buckets. Each bucket
+ * keeps, per group, the index of its smallest and of its largest finite value (the earliest on a
+ * tie); a line (one group) also keeps each bucket's first and last index. So the drawn envelope
+ * of every bucket is that of all its points.
  */
-export function decimateLine(values: ArrayLike<number>, columns: number): number[] {
-  const n = values.length;
-  if (n <= 4 * columns) return Array.from({ length: n }, (_, i) => i);
-  const out: number[] = [];
-  let start = 0;
-  while (start < n) {
-    const column = columnOf(start, n, columns);
-    let end = start;
-    while (end + 1 < n && columnOf(end + 1, n, columns) === column) end++;
-    let lo = -1;
-    let hi = -1;
-    for (let i = start; i <= end; i++) {
-      const v = values[i]!;
-      if (!Number.isFinite(v)) continue;
-      if (lo < 0 || v < values[lo]!) lo = i;
-      if (hi < 0 || v > values[hi]!) hi = i;
+export class StreamingDecimator {
+  private size = 1;
+  private seen = 0;
+  private values: ArrayLike<number> | null = null;
+  /** lo[g * capacity + b]: index of the smallest value of group g in bucket b, or -1. */
+  private readonly lo: Int32Array;
+  private readonly hi: Int32Array;
+
+  /**
+   * @param capacity most buckets (even, at least 2): the pixel columns make buckets one to two
+   *   columns wide, never more than one per column.
+   * @param groups how many groups the points fall in (1: a line).
+   */
+  constructor(
+    readonly capacity: number,
+    readonly groups = 1,
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 2 || capacity % 2 !== 0) {
+      throw new RangeError(`capacity must be an even integer >= 2 (got ${capacity})`);
     }
-    const keep = [start, lo, hi, end].filter((i) => i >= 0);
-    for (const i of [...new Set(keep)].sort((a, b) => a - b)) out.push(i);
-    start = end + 1;
+    if (!Number.isInteger(groups) || groups < 1) {
+      throw new RangeError(`groups must be an integer >= 1 (got ${groups})`);
+    }
+    this.lo = new Int32Array(capacity * groups).fill(-1);
+    this.hi = new Int32Array(capacity * groups).fill(-1);
   }
-  return out;
+
+  /** Points per bucket now. */
+  get bucketSize(): number {
+    return this.size;
+  }
+
+  /**
+   * Take in the points of `values` not seen yet (`group[i]` in 0..groups-1; omitted for a line).
+   * The arrays only grow between calls; a different or shorter `values` array starts over.
+   */
+  update(values: ArrayLike<number>, group?: ArrayLike<number>): void {
+    if (values !== this.values || values.length < this.seen) this.clear(values);
+    const { capacity, lo, hi } = this;
+    for (let i = this.seen; i < values.length; i++) {
+      if (Math.floor(i / this.size) >= capacity) this.merge();
+      const g = group === undefined ? 0 : group[i]!;
+      const v = values[i]!;
+      if (g < 0 || g >= this.groups || !Number.isFinite(v)) continue;
+      const k = g * capacity + Math.floor(i / this.size);
+      if (lo[k]! < 0 || v < values[lo[k]!]!) lo[k] = i;
+      if (hi[k]! < 0 || v > values[hi[k]!]!) hi[k] = i;
+    }
+    this.seen = values.length;
+  }
+
+  /** The indices to draw, in increasing order. */
+  indices(): number[] {
+    const n = this.seen;
+    const buckets = Math.ceil(n / this.size);
+    const out: number[] = [];
+    const keep: number[] = [];
+    for (let b = 0; b < buckets; b++) {
+      keep.length = 0;
+      if (this.groups === 1) keep.push(b * this.size, Math.min(n, (b + 1) * this.size) - 1);
+      for (let g = 0; g < this.groups; g++) {
+        const k = g * this.capacity + b;
+        if (this.lo[k]! >= 0) keep.push(this.lo[k]!, this.hi[k]!);
+      }
+      keep.sort((x, y) => x - y);
+      for (let j = 0; j < keep.length; j++)
+        if (j === 0 || keep[j] !== keep[j - 1]) out.push(keep[j]!);
+    }
+    return out;
+  }
+
+  private clear(values: ArrayLike<number>): void {
+    this.values = values;
+    this.seen = 0;
+    this.size = 1;
+    this.lo.fill(-1);
+    this.hi.fill(-1);
+  }
+
+  /** Buckets 2j and 2j+1 become bucket j; the size doubles. */
+  private merge(): void {
+    const { capacity, lo, hi, values } = this;
+    const half = capacity / 2;
+    for (let g = 0; g < this.groups; g++) {
+      const base = g * capacity;
+      for (let j = 0; j < half; j++) {
+        const a = base + 2 * j;
+        const b = a + 1;
+        lo[base + j] = pick(values!, lo[a]!, lo[b]!, (x, y) => x < y);
+        hi[base + j] = pick(values!, hi[a]!, hi[b]!, (x, y) => x > y);
+      }
+      lo.fill(-1, base + half, base + capacity);
+      hi.fill(-1, base + half, base + capacity);
+    }
+    this.size *= 2;
+  }
 }
 
-/**
- * Indices to draw of a scatter of n points in `groups` groups (group[i] in 0..groups-1) over
- * `columns` pixel columns: per column and group the smallest and the largest value, in
- * increasing order.
- */
-export function decimateScatter(
+/** Of two indices (-1: none), the one whose value wins `better`; the earlier one on a tie. */
+function pick(
   values: ArrayLike<number>,
-  group: ArrayLike<number>,
-  groups: number,
-  columns: number,
-): number[] {
-  const n = values.length;
-  if (n <= 2 * groups * columns) return Array.from({ length: n }, (_, i) => i);
-  const out: number[] = [];
-  const lo = new Array<number>(groups);
-  const hi = new Array<number>(groups);
-  let start = 0;
-  while (start < n) {
-    const column = columnOf(start, n, columns);
-    lo.fill(-1);
-    hi.fill(-1);
-    let end = start;
-    for (let i = start; i < n && columnOf(i, n, columns) === column; i++) {
-      end = i;
-      const g = group[i]!;
-      const v = values[i]!;
-      if (g < 0 || g >= groups || !Number.isFinite(v)) continue;
-      if (lo[g]! < 0 || v < values[lo[g]!]!) lo[g] = i;
-      if (hi[g]! < 0 || v > values[hi[g]!]!) hi[g] = i;
-    }
-    const keep = [...lo, ...hi].filter((i) => i >= 0);
-    for (const i of [...new Set(keep)].sort((a, b) => a - b)) out.push(i);
-    start = end + 1;
-  }
-  return out;
+  a: number,
+  b: number,
+  better: (x: number, y: number) => boolean,
+): number {
+  if (a < 0) return b;
+  if (b < 0) return a;
+  return better(values[b]!, values[a]!) ? b : a;
 }

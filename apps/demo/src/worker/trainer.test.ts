@@ -87,6 +87,53 @@ describe('Trainer', () => {
     }
   });
 
+  it('rations the certificate while playing (a share of the time) and judges it whenever paused', async () => {
+    let clock = 0;
+    const posted: { m: FromWorker; t: number }[] = [];
+    const share = 0.005;
+    const trainer = new Trainer(
+      {
+        post: (m) => posted.push({ m, t: clock }),
+        defer: (f) => setTimeout(f, 0),
+        // Every look at the clock moves it 20 ms, so each judgement of the certificate costs 20 ms.
+        now: () => (clock += 20),
+      },
+      { analysisShare: share },
+    );
+    trainers.push(trainer);
+    // beta (and so a new judgement) every 10 steps: more often than the ration allows.
+    await trainer.receive({ type: 'init', runId: 1, settings: { ...settings, evalEvery: 1 } });
+    await trainer.receive({ type: 'play', runId: 1 });
+    while (clock < 40_000) await new Promise((r) => setTimeout(r, 0));
+    await trainer.receive({ type: 'pause', runId: 1 });
+    const playing = posted.filter((p) => p.m.type === 'progress' && p.m.progress.running) as {
+      m: Extract<FromWorker, { type: 'progress' }>;
+      t: number;
+    }[];
+    const betas = playing.filter((p) => (p.m.progress.update.betas.dgclip?.length ?? 0) > 0);
+    const judged = playing.filter((p) => p.m.progress.analyses !== null);
+    expect(judged.length).toBeGreaterThanOrEqual(5);
+    expect(betas.length).toBeGreaterThan(2 * judged.length);
+    // 20 ms of judging, then at least 20 * (1 / share - 1) ms without.
+    for (let i = 1; i < judged.length; i++) {
+      expect(judged[i]!.t - judged[i - 1]!.t).toBeGreaterThanOrEqual(20 / share - 20);
+    }
+    // Pause answers at once, without the certificate; the settled message brings it.
+    const [answer, paused] = posted.slice(-2).map((p) => p.m);
+    if (answer?.type !== 'progress' || paused?.type !== 'progress')
+      throw new Error('expected progress');
+    expect(answer.progress.running).toBe(false);
+    expect(answer.progress.analyses).toBeNull();
+    expect(answer.progress.heatmaps).toBeNull();
+    expect(paused.progress.running).toBe(false);
+    expect(paused.progress.update.step).toBe(answer.progress.update.step);
+    expect(paused.progress.heatmaps).not.toBeNull();
+    expect(paused.progress.analyses!.map((a) => a.step)).toEqual([
+      paused.progress.update.step,
+      paused.progress.update.step,
+    ]);
+  });
+
   it('answers a thumbnails request with every 2-D set, and states the model’s inputs in the summary', async () => {
     const { trainer, messages } = harness();
     trainers.push(trainer);

@@ -13,7 +13,7 @@ import {
 } from '../data/csv-upload.js';
 import { prepareData } from '../data/prepare-data.js';
 import { thumbnails } from '../data/thumbnails.js';
-import { GRID_SIZE, Race } from '../training/race.js';
+import { type Analysis, GRID_SIZE, Race } from '../training/race.js';
 import type {
   CsvUpload,
   CsvVerdict,
@@ -22,6 +22,7 @@ import type {
   RaceSummary,
   ToWorker,
 } from './protocol.js';
+import { TimeBudget } from './time-budget.js';
 
 /** Longest stretch of training between two looks at the message queue. */
 export const SLICE_MS = 40;
@@ -31,6 +32,13 @@ export const HEATMAP_MS = 250;
 export const DIAGRAM_MS = 500;
 /** Window of the steps-per-second figure. */
 export const RATE_WINDOW_MS = 2000;
+/**
+ * Most of the worker's time the certificate and the δ advisor may take while playing. They read
+ * every step's telemetry (plstar's `certify` and `adviseDelta`), so each costs more the longer the
+ * run: after 90,000 steps about 100 ms per optimizer. Rationed by time, they never slow training
+ * by more than this share; paused or stepped, they are always recomputed.
+ */
+export const ANALYSIS_SHARE = 0.03;
 
 export interface TrainerHost {
   post(message: FromWorker, transfer?: Transferable[]): void;
@@ -90,11 +98,24 @@ export class Trainer {
   private rate: { time: number; step: number }[] = [];
   private lastHeatmap = 0;
   private lastNetwork = Number.NEGATIVE_INFINITY;
+  /** The certificate's ration while playing, and whether a new beta still waits to be judged. */
+  private analysisBudget: TimeBudget;
+  private analysisPending = false;
   /** The last upload parsed, and the last preparation of it (a check, then the race, reuse it). */
   private upload: { readonly id: number; readonly table: Table } | null = null;
   private prepared: { readonly key: string; readonly value: PreparedCsv } | null = null;
 
-  constructor(private readonly host: TrainerHost) {}
+  /** `analysisShare`: the certificate's ration while playing (tests make it bite sooner). */
+  constructor(
+    private readonly host: TrainerHost,
+    private readonly options: { readonly analysisShare?: number } = {},
+  ) {
+    this.analysisBudget = this.newBudget();
+  }
+
+  private newBudget(): TimeBudget {
+    return new TimeBudget(this.options.analysisShare ?? ANALYSIS_SHARE);
+  }
 
   private async csvTable(upload: CsvUpload): Promise<Table> {
     if (this.upload?.id === upload.id) return this.upload.table;
@@ -202,6 +223,8 @@ export class Trainer {
       this.race = null;
       this.runId = message.runId;
       this.rate = [];
+      this.analysisBudget = this.newBudget();
+      this.analysisPending = false;
       this.race = await Race.create(message.settings, data);
       const progress = await this.progress(true);
       this.host.post({ type: 'ready', runId: this.runId, summary: summarize(this.race), progress });
@@ -217,6 +240,13 @@ export class Trainer {
         return;
       case 'pause':
         this.running = false;
+        // Answer at once with what is new; then everything recomputed, the certificate (which
+        // reads every step, so takes longer the longer the run) and the heatmaps included.
+        this.host.post({
+          type: 'progress',
+          runId: this.runId,
+          progress: await this.progress(false, false, false),
+        });
         this.host.post({
           type: 'progress',
           runId: this.runId,
@@ -284,16 +314,31 @@ export class Trainer {
     return ((last.step - first.step) * 1000) / (last.time - first.time);
   }
 
-  /** `settled`: after ready, pause or step — everything is recomputed. */
-  private async progress(withHeatmap: boolean, settled = withHeatmap): Promise<Progress> {
+  /**
+   * `settled`: after ready, pause or step — everything is recomputed. `judge`: false leaves the
+   * certificate out even when due (a message that must go at once).
+   */
+  private async progress(
+    withHeatmap: boolean,
+    settled = withHeatmap,
+    judge = true,
+  ): Promise<Progress> {
     const race = this.race!;
     const update = await race.drain();
     let newBetas = 0;
     for (const b of Object.values(update.betas)) newBetas += b?.length ?? 0;
     const heatmaps = withHeatmap ? await race.heatmaps() : null;
     if (withHeatmap) this.lastHeatmap = this.host.now();
-    // The certificate is re-judged whenever beta was measured again (and when asked for).
-    const analyses = newBetas > 0 || settled ? await race.analyses() : null;
+    // The certificate is re-judged when beta was measured again (within its ration while
+    // playing: a beta that came too soon is judged at a later slice) and whenever settled.
+    if (newBetas > 0) this.analysisPending = true;
+    let analyses: Analysis[] | null = null;
+    const start = this.host.now();
+    if (judge && (settled || (this.analysisPending && this.analysisBudget.due(start)))) {
+      analyses = await race.analyses();
+      this.analysisPending = false;
+      this.analysisBudget.spent(start, this.host.now());
+    }
     const now = this.host.now();
     const withNetwork = settled || now - this.lastNetwork >= DIAGRAM_MS;
     if (withNetwork) this.lastNetwork = now;
