@@ -7,4 +7,10 @@ export {
   launchChromium,
   pageResult,
 } from './chromium.js';
-export { ISOLATION_HEADERS, type ServeOptions, type StaticServer, serveStatic } from './serve.js';
+export {
+  ISOLATION_HEADERS,
+  listenOnLoopback,
+  type ServeOptions,
+  type StaticServer,
+  serveStatic,
+} from './serve.js';

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
 /** Cross-origin isolation: SharedArrayBuffer, hence threaded WASM. */
@@ -57,9 +57,14 @@ export async function serveStatic(root: string, options: ServeOptions = {}): Pro
     });
     res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
   });
+  return listenOnLoopback(server);
+}
+
+/** Starts `server` on a free port of 127.0.0.1; `close` also ends open keep-alive connections. */
+export async function listenOnLoopback(server: Server): Promise<StaticServer> {
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
+  if (address === null || typeof address === 'string') throw new Error('no loopback port');
   return {
     url: `http://127.0.0.1:${address.port}/`,
     close: () =>

@@ -7,8 +7,9 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { join, sep } from 'node:path';
+import { listenOnLoopback } from '@deltaclip/browser-harness';
 
 /** The package.json fields that decide what npm installs with a package. */
 export interface Manifest {
@@ -193,20 +194,6 @@ export interface LoopbackRegistry {
   close(): Promise<void>;
 }
 
-async function listen(server: Server): Promise<{ url: string; close: () => Promise<void> }> {
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no loopback port');
-  return {
-    url: `http://127.0.0.1:${address.port}/`,
-    close: () =>
-      new Promise<void>((ok) => {
-        server.closeAllConnections();
-        server.close(() => ok());
-      }),
-  };
-}
-
 function tarballPath(name: string, version: string): string {
   return `${name}/-/${name.split('/').at(-1)}-${version}.tgz`;
 }
@@ -233,7 +220,7 @@ export async function startRegistry(packages: readonly Served[]): Promise<Loopba
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(document);
     }
   });
-  const { url, close } = await listen(server);
+  const { url, close } = await listenOnLoopback(server);
   const byName = new Map<string, Served[]>();
   for (const p of packages)
     byName.set(p.manifest.name, [...(byName.get(p.manifest.name) ?? []), p]);
@@ -300,6 +287,6 @@ export async function startDeadEndProxy(): Promise<DeadEndProxy> {
     attempts.push(`CONNECT ${req.url}`);
     socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
   });
-  const { url, close } = await listen(server);
+  const { url, close } = await listenOnLoopback(server);
   return { url: url.slice(0, -1), attempts, close };
 }
