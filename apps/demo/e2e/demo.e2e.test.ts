@@ -91,6 +91,13 @@ describe('the playground in Chromium', () => {
     const ready = await waitForSnapshot(page, (s) => s.backend !== null);
     expect(ready.backend).toMatchObject({ name: 'wasm', variant: 'threaded-simd', fallback: null });
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    // Isolated, the page shares its frame gate with the worker (src/worker/frame-gate.ts).
+    expect(
+      await page.evaluate(
+        () =>
+          (globalThis as unknown as { __deltaclip: { frameGate: boolean } }).__deltaclip.frameGate,
+      ),
+    ).toBe(true);
     const end = await race(page, 400);
     for (const id of ['gclip', 'dgclip']) {
       const losses = end.losses[id]!;

@@ -174,8 +174,10 @@ export async function measureSmoothness(page, options) {
 
 /**
  * Open `hash` in a fresh browser and measure the smoothness of a race of `seconds` (see
- * measureSmoothness). Used by the benchmark (builds the app if dist/ is missing).
- * @param {{ hash: string, seconds: number, viewport?: { width: number, height: number } }} options
+ * measureSmoothness). Used by the benchmark (builds the app if dist/ is missing). `frameGate:
+ * false` loads the page without its frame gate (src/worker/frame-gate.ts), to measure what the
+ * gate does.
+ * @param {{ hash: string, seconds: number, viewport?: { width: number, height: number }, frameGate?: boolean }} options
  */
 export async function measureSmoothRace(options) {
   buildApp({ reuse: true });
@@ -183,11 +185,20 @@ export async function measureSmoothRace(options) {
   const browser = await launchBrowser();
   try {
     const page = await browser.context.newPage();
+    if (options.frameGate === false) {
+      await page.addInitScript(() => {
+        /** @type {any} */ (globalThis).__deltaclipNoFrameGate = true;
+      });
+    }
     await page.setViewportSize(options.viewport ?? { width: 1440, height: 900 });
     await page.goto(`${server.url}#${options.hash}`);
     const ready = await waitForSnapshot(page, (s) => s.ready && s.backend !== null);
+    const frameGate = await page.evaluate(
+      () => /** @type {any} */ (globalThis).__deltaclip.frameGate,
+    );
     return {
       backend: ready.backend,
+      frameGate,
       ...(await measureSmoothness(page, { seconds: options.seconds })),
     };
   } finally {

@@ -31,7 +31,14 @@ import { DEFAULT_VIEW, drawHeatmap, type HeatmapView } from './ui/heatmap.js';
 import { diagramLayout, drawDiagram } from './ui/network-diagram.js';
 import { legendItems } from './ui/output-legend.js';
 import { RunStore } from './ui/run-store.js';
-import type { CsvUpload, CsvVerdict, FromWorker, ToWorker } from './worker/protocol.js';
+import { canGate, FrameGate } from './worker/frame-gate.js';
+import type {
+  CsvUpload,
+  CsvVerdict,
+  FromWorker,
+  StartWorker,
+  ToWorker,
+} from './worker/protocol.js';
 
 /** Views are redrawn at most this often. */
 const RENDER_MS = 200;
@@ -95,7 +102,7 @@ const csvProgress = byId('csv-progress');
 const runError = byId('run-error');
 const shareUrl = byId<HTMLInputElement>('share-url');
 
-function post(message: ToWorker | { type: 'backend'; backend: BackendSetting }): void {
+function post(message: ToWorker | StartWorker): void {
   worker?.postMessage(message);
 }
 
@@ -110,8 +117,32 @@ function startWorker(backend: BackendSetting): void {
     showRunError(`The training worker failed: ${event.message || 'unknown error'}`);
   workerBackend = backend;
   store.backend = null;
-  post({ type: 'backend', backend });
+  post({ type: 'backend', backend, gate: frameGate?.buffer ?? null });
   post({ type: 'thumbnails' });
+}
+
+/**
+ * The worker waits between steps while the page draws a frame, where memory can be shared. A
+ * page loaded with `__deltaclipNoFrameGate` set (the benchmark, to measure what it costs) has none.
+ */
+const frameGate =
+  canGate() && !(globalThis as { __deltaclipNoFrameGate?: boolean }).__deltaclipNoFrameGate
+    ? new FrameGate()
+    : null;
+const frameEnd = new MessageChannel();
+frameEnd.port1.onmessage = () => frameGate?.end();
+
+/**
+ * requestAnimationFrame, with the worker held for the frame: the gate closes when the callback
+ * starts and opens in the first task after the frame (a message posted from the callback runs
+ * after the frame's style, layout, paint and commit).
+ */
+function requestFrame(callback: () => void): void {
+  requestAnimationFrame(() => {
+    frameGate?.begin();
+    frameEnd.port2.postMessage(null);
+    callback();
+  });
 }
 
 /** Start a new run of the current settings (Reset, or any change of settings). */
@@ -574,7 +605,7 @@ function renderSoon(): void {
   if (renderPending) return;
   renderPending = true;
   const wait = Math.max(0, RENDER_MS - (performance.now() - lastRender));
-  setTimeout(() => requestAnimationFrame(render), wait);
+  setTimeout(() => requestFrame(render), wait);
 }
 
 /** The charts on screen still waiting to draw: one per animation frame until none is left. */
@@ -582,7 +613,7 @@ let chartFrame = false;
 function drawChartsSoon(): void {
   if (chartFrame || !charts?.hasPending(isShown)) return;
   chartFrame = true;
-  requestAnimationFrame(() => {
+  requestFrame(() => {
     chartFrame = false;
     charts?.drawPending(CHARTS_PER_FRAME, isShown);
     drawChartsSoon();
@@ -772,6 +803,8 @@ byId('skip').addEventListener('click', (event) => {
 (globalThis as { __deltaclip?: unknown }).__deltaclip = {
   snapshot: () => store.snapshot(location.href),
   chartsDrawn: () => charts?.drawn() ?? false,
+  /** Whether the worker waits while the page draws (frame-gate.ts). */
+  frameGate: frameGate !== null,
   settings: () => settings,
   /** The cheap view for long runs: no series copied. */
   progress: () => ({ step: store.step, running: store.running, ready: store.ready }),

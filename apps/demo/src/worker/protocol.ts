@@ -7,9 +7,19 @@ import type { NamedWeight } from '@deltaclip/models';
 import type { CsvProgress } from '../data/csv-upload.js';
 import type { PlaneExtent, Task } from '../data/prepare-data.js';
 import type { Thumbnail } from '../data/thumbnails.js';
-import type { OptimizerId, Settings } from '../state/settings.js';
+import type { BackendSetting, OptimizerId, Settings } from '../state/settings.js';
 import type { NetworkWeights } from '../training/network.js';
 import type { Analysis, BetaPoint, EvalPoint, RaceUpdate } from '../training/race.js';
+
+/**
+ * The page's first message to a new worker: the backend to start, and the page's frame gate
+ * (frame-gate.ts; null where the page is not cross-origin isolated).
+ */
+export interface StartWorker {
+  readonly type: 'backend';
+  readonly backend: BackendSetting;
+  readonly gate: SharedArrayBuffer | null;
+}
 
 /** The backend the worker trains on. */
 export interface BackendSummary {

@@ -199,6 +199,36 @@ describe('Trainer', () => {
     expect(steps).toEqual(Array.from({ length: stoppedAt }, (_, i) => i));
   });
 
+  it('looks at the page’s frame gate before every step and before heatmaps while playing', async () => {
+    const messages: FromWorker[] = [];
+    /** The race's step at each look (the Trainer's race is private: read for the test only). */
+    const looks: number[] = [];
+    let trainer: Trainer;
+    trainer = new Trainer({
+      post: (m) => messages.push(m),
+      defer: (f) => setTimeout(f, 0),
+      now: () => performance.now(),
+      betweenSteps: () =>
+        looks.push((trainer as unknown as { race: { step: number } | null }).race?.step ?? -1),
+    });
+    trainers.push(trainer);
+    await trainer.receive({ type: 'init', runId: 1, settings });
+    const before = looks.length;
+    void trainer.receive({ type: 'play', runId: 1 });
+    while (!messages.some((m) => m.type === 'progress' && m.progress.update.step > 30))
+      await new Promise((r) => setTimeout(r, 0));
+    await trainer.receive({ type: 'pause', runId: 1 });
+    const last = messages.at(-1)!;
+    if (last.type !== 'progress') throw new Error(`expected progress, got ${last.type}`);
+    const stoppedAt = last.progress.update.step;
+    expect(stoppedAt).toBeGreaterThan(30);
+    // Before each step s+1 was taken, the gate was looked at with the race at step s.
+    const seen = new Set(looks.slice(before));
+    for (let s = 0; s < stoppedAt; s++) expect(seen.has(s), `no look at step ${s}`).toBe(true);
+    // More looks than steps: the progress messages (heatmaps, diagram) look too.
+    expect(looks.length - before).toBeGreaterThan(stoppedAt);
+  });
+
   it('ignores messages of an old run and keeps the previous race when new data cannot be built', async () => {
     const { trainer, messages } = harness();
     trainers.push(trainer);

@@ -45,6 +45,11 @@ export interface TrainerHost {
   /** Run `f` after pending messages (a macrotask), so a pause can get in between two slices. */
   defer(f: () => void): void;
   now(): number;
+  /**
+   * Called between two training steps and before each longer stretch of work (heatmaps,
+   * certificate, diagram): may block while the page draws a frame (see frame-gate.ts).
+   */
+  betweenSteps?(): void;
 }
 
 function summarize(race: Race): RaceSummary {
@@ -294,10 +299,10 @@ export class Trainer {
     const race = this.race;
     if (!this.running || race === null || runId !== this.runId) return;
     const t0 = this.host.now();
-    await race.advance(
-      Number.POSITIVE_INFINITY,
-      () => !this.running || this.host.now() - t0 >= SLICE_MS,
-    );
+    await race.advance(Number.POSITIVE_INFINITY, () => {
+      this.host.betweenSteps?.();
+      return !this.running || this.host.now() - t0 >= SLICE_MS;
+    });
     const now = this.host.now();
     this.rate.push({ time: now, step: race.step });
     while (this.rate.length > 2 && now - this.rate[1]!.time >= RATE_WINDOW_MS) this.rate.shift();
@@ -327,14 +332,17 @@ export class Trainer {
     const update = await race.drain();
     let newBetas = 0;
     for (const b of Object.values(update.betas)) newBetas += b?.length ?? 0;
+    // Each of the longer stretches below waits for a frame the page is drawing, as steps do.
+    this.host.betweenSteps?.();
     const heatmaps = withHeatmap ? await race.heatmaps() : null;
     if (withHeatmap) this.lastHeatmap = this.host.now();
     // The certificate is re-judged when beta was measured again (within its ration while
     // playing: a beta that came too soon is judged at a later slice) and whenever settled.
     if (newBetas > 0) this.analysisPending = true;
     let analyses: Analysis[] | null = null;
-    const start = this.host.now();
-    if (judge && (settled || (this.analysisPending && this.analysisBudget.due(start)))) {
+    if (judge && (settled || (this.analysisPending && this.analysisBudget.due(this.host.now())))) {
+      this.host.betweenSteps?.();
+      const start = this.host.now();
       analyses = await race.analyses();
       this.analysisPending = false;
       this.analysisBudget.spent(start, this.host.now());
@@ -342,6 +350,7 @@ export class Trainer {
     const now = this.host.now();
     const withNetwork = settled || now - this.lastNetwork >= DIAGRAM_MS;
     if (withNetwork) this.lastNetwork = now;
+    if (withNetwork) this.host.betweenSteps?.();
     const network = withNetwork ? await race.network() : null;
     return {
       network,

@@ -7,21 +7,23 @@ import { cpuBackend, useBackend } from '@deltaclip/backend';
 import { wasmBackend } from '@deltaclip/backend-wasm';
 import type { BackendSetting } from '../state/settings.js';
 import { chooseBackend } from './backend-choice.js';
-import type { BackendSummary, FromWorker, ToWorker } from './protocol.js';
+import { FrameWait } from './frame-gate.js';
+import type { BackendSummary, FromWorker, StartWorker, ToWorker } from './protocol.js';
 import { errorText, Trainer } from './trainer.js';
 import { webglBackend } from './webgl-backend.js';
 
 const scope = globalThis as unknown as {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
-  onmessage:
-    | ((event: MessageEvent<ToWorker | { type: 'backend'; backend: BackendSetting }>) => void)
-    | null;
+  onmessage: ((event: MessageEvent<ToWorker | StartWorker>) => void) | null;
 };
 
 // A MessageChannel round trip is a macrotask without setTimeout's 4 ms clamp.
 const channel = new MessageChannel();
 const deferred: (() => void)[] = [];
 channel.port1.onmessage = () => deferred.shift()?.();
+
+/** The page's frame gate, when the page could share one (the first message brings it). */
+let frameWait: FrameWait | null = null;
 
 const trainer = new Trainer({
   post: (message, transfer) => scope.postMessage(message, transfer ?? []),
@@ -30,6 +32,7 @@ const trainer = new Trainer({
     channel.port2.postMessage(null);
   },
   now: () => performance.now(),
+  betweenSteps: () => frameWait?.wait(),
 });
 
 function startBackend(choice: BackendSetting): Promise<BackendSummary> {
@@ -44,6 +47,7 @@ scope.onmessage = (event) => {
   const message = event.data;
   if (message.type === 'backend') {
     // The first message: which backend to start (a worker keeps its backend for life).
+    if (message.gate !== null) frameWait = new FrameWait(message.gate, () => performance.now());
     backend = startBackend(message.backend).then(
       (summary) => scope.postMessage({ type: 'backend', backend: summary }),
       (error: unknown) =>
