@@ -315,9 +315,9 @@ export const threads: Suite = {
     const loadAfter = loadavg()[0]!;
 
     return [
-      `${cores} logical cores, shared with other engineers' builds and tests while this ran (1-minute load`,
-      `average ${fmt(loadBefore, 2)} at the start, ${fmt(loadAfter, 2)} at the end): the load varies within a run, so read the`,
-      'ratios (alternating rounds) rather than the absolute rates. A threaded kernel waits for every',
+      `${cores} logical cores; 1-minute load average ${fmt(loadBefore, 2)} at the start, ${fmt(loadAfter, 2)} at the end (the`,
+      'benchmark itself keeps one or two cores busy; more means other processes shared them). Load can',
+      'vary within a run, so read the ratios (alternating rounds) before the absolute rates. A threaded kernel waits for every',
       "thread's share, so when other processes hold the cores each such kernel waits for a descheduled",
       'thread: multi-threaded rows (wasm and PyTorch alike) suffer most from a loaded machine.',
       `wasm = tfjs-backend-wasm 4.22.0 through @deltaclip/backend-wasm (${[...variants].join(', ')} thread(s)); PyTorch ${hasTorch ? `${torch.version} (Debian python3-torch, ${PYTHON}), torch.set_num_threads(n) and OPENBLAS_NUM_THREADS=n, BLAS: ${[...blas].join(', ')}` : `skipped: ${torch.reason}`}.`,

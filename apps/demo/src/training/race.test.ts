@@ -296,3 +296,24 @@ describe('Race', () => {
     expect(() => r.trainStep()).toThrow('this race was disposed; start a new one');
   });
 });
+
+describe('Race.analyses in pieces', () => {
+  it('awaits `between` before each certificate and each advice, and stops when it says so', async () => {
+    const r = await race(small());
+    await r.advance(60);
+    const whole = await r.analyses();
+    expect(whole!.map((a) => a.id)).toEqual(['gclip', 'dgclip']);
+    let calls = 0;
+    const pieced = await r.analyses(async () => {
+      calls++;
+      return true;
+    });
+    // Two pieces per clipping optimizer, and the same judgement as in one go.
+    expect(calls).toBe(4);
+    expect(pieced).toEqual(whole);
+    calls = 0;
+    const abandoned = await r.analyses(async () => ++calls < 2);
+    expect(abandoned).toBeNull();
+    expect(calls).toBe(2);
+  });
+});

@@ -431,12 +431,20 @@ export class Race {
     return out;
   }
 
-  /** The certificate and δ advice for each clipping optimizer, from the measurements so far. */
-  async analyses(): Promise<Analysis[]> {
+  /**
+   * The certificate and δ advice for each clipping optimizer, from the measurements so far.
+   * `between` is awaited between the pieces of work (each certificate, each advice), which take
+   * longer the longer the run: when it answers false the judgement is abandoned (null), so that
+   * a pause need not wait for all of it.
+   */
+  async analyses(): Promise<Analysis[]>;
+  async analyses(between: (() => Promise<boolean>) | undefined): Promise<Analysis[] | null>;
+  async analyses(between?: () => Promise<boolean>): Promise<Analysis[] | null> {
     await this.flushTelemetry();
     const result: Analysis[] = [];
     for (const r of this.racers) {
       if (!isClipping(r.id) || r.betas.length === 0 || r.steps.length === 0) continue;
+      if (between !== undefined && !(await between())) return null;
       const p = this.settings.params[r.id];
       const delta = effectiveDelta(r.id, p);
       // The monitor's series; beta comes from the separate, sparser power iteration.
@@ -472,6 +480,7 @@ export class Race {
             }),
         betaPoints: r.betas.length,
       });
+      if (between !== undefined && !(await between())) return null;
       const advice = adviseDelta({ gamma: p.gamma, delta, steps: r.steps });
       result.push({
         id: r.id,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../state/settings.js';
+import type { Race } from '../training/race.js';
 import type { FromWorker } from './protocol.js';
 import { Trainer } from './trainer.js';
 
@@ -131,6 +132,51 @@ describe('Trainer', () => {
     expect(paused.progress.analyses!.map((a) => a.step)).toEqual([
       paused.progress.update.step,
       paused.progress.update.step,
+    ]);
+  });
+
+  it('abandons a judgement of the certificate in progress when a pause comes in between its pieces', async () => {
+    const posted: FromWorker[] = [];
+    const trainer = new Trainer(
+      { post: (m) => posted.push(m), defer: (f) => setTimeout(f, 0), now: () => performance.now() },
+      { analysisShare: 1 },
+    );
+    trainers.push(trainer);
+    await trainer.receive({ type: 'init', runId: 1, settings: { ...settings, evalEvery: 1 } });
+    // The race is private: wrap its analyses so that the pause arrives during the first piece.
+    const race = (trainer as unknown as { race: Race }).race;
+    const original = race.analyses.bind(race);
+    let pieces = 0;
+    let abandoned = 0;
+    let paused: Promise<void> | null = null;
+    race.analyses = (async (between?: () => Promise<boolean>) => {
+      const result = await original(
+        between &&
+          (() => {
+            pieces++;
+            paused ??= trainer.receive({ type: 'pause', runId: 1 });
+            return between();
+          }),
+      );
+      if (between && result === null) abandoned++;
+      return result;
+    }) as Race['analyses'];
+    await trainer.receive({ type: 'play', runId: 1 });
+    // (Bounded: without pieces the pause never comes, and the expectations below say so.)
+    while (paused === null && posted.length < 100) await new Promise((r) => setTimeout(r, 0));
+    await (paused ?? trainer.receive({ type: 'pause', runId: 1 }));
+    // One piece began, the pause came, the rest was left: the slice posted no certificate.
+    expect(pieces).toBe(1);
+    expect(abandoned).toBe(1);
+    const progress = posted.filter((m) => m.type === 'progress');
+    const [slice, answer, settled] = progress.slice(-3).map((m) => m.progress);
+    expect(slice!.analyses).toBeNull();
+    expect(answer!.running).toBe(false);
+    expect(answer!.analyses).toBeNull();
+    // The pause judges everything at once, on the step it stopped at.
+    expect(settled!.analyses!.map((a) => a.step)).toEqual([
+      settled!.update.step,
+      settled!.update.step,
     ]);
   });
 

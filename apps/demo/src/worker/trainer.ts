@@ -311,6 +311,16 @@ export class Trainer {
     if (this.running) this.scheduleSlice();
   }
 
+  /** After pending messages (and a frame the page draws): whether the race still plays. */
+  private yieldWhilePlaying(): Promise<boolean> {
+    return new Promise((resolve) =>
+      this.host.defer(() => {
+        this.host.betweenSteps?.();
+        resolve(this.running);
+      }),
+    );
+  }
+
   private stepsPerSecond(): number | null {
     const first = this.rate[0];
     const last = this.rate[this.rate.length - 1];
@@ -343,8 +353,10 @@ export class Trainer {
     if (judge && (settled || (this.analysisPending && this.analysisBudget.due(this.host.now())))) {
       this.host.betweenSteps?.();
       const start = this.host.now();
-      analyses = await race.analyses();
-      this.analysisPending = false;
+      // While playing, pending messages get in between the pieces, and a pause abandons the
+      // judgement (the pause judges everything at once right after).
+      analyses = await race.analyses(settled ? undefined : () => this.yieldWhilePlaying());
+      if (analyses !== null) this.analysisPending = false;
       this.analysisBudget.spent(start, this.host.now());
     }
     const now = this.host.now();
