@@ -24,6 +24,16 @@ describe('FrameGate and FrameWait', () => {
     wait.wait(); // nobody ends the frame: the bound ends the wait
     expect(wait.waited).toBeGreaterThanOrEqual(19);
     expect(MAX_WAIT_MS).toBeLessThanOrEqual(50);
+    // A frame stuck past the bound costs one wait, not one per step...
+    const once = wait.waited;
+    for (let i = 0; i < 5; i++) wait.wait();
+    expect(wait.waited).toBe(once);
+    // ...until the gate has been seen open: then frames hold the worker again.
+    gate.end();
+    wait.wait();
+    gate.begin();
+    wait.wait();
+    expect(wait.waited).toBeGreaterThanOrEqual(once + 19);
   });
 
   it('wakes a worker blocked in a frame when the page ends it', async () => {

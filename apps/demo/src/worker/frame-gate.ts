@@ -11,7 +11,8 @@
  *
  * One Int32 in a SharedArrayBuffer, so it needs a cross-origin isolated page (as WASM threads
  * do); elsewhere there is no gate and nothing changes. The worker's wait has a bound
- * ({@link MAX_WAIT_MS}), so a page that stops mid-frame cannot stall training.
+ * ({@link MAX_WAIT_MS}), and after a wait that reached it the worker ignores the gate until it
+ * sees it open, so a page that stops mid-frame costs training one such wait.
  */
 
 /** Longest the worker waits for one frame. */
@@ -59,11 +60,22 @@ export class FrameWait {
     this.flag = new Int32Array(buffer);
   }
 
+  /**
+   * A frame outlasted `maxMs` (a page blocked by a dialog, say): the gate is ignored until it has
+   * been seen open again, so one stuck frame costs one wait, not one per step.
+   */
+  private stale = false;
+
   /** Returns at once when no frame is being drawn; otherwise when it ends (or after `maxMs`). */
   wait(): void {
-    if (Atomics.load(this.flag, 0) !== DRAWING) return;
+    const drawing = Atomics.load(this.flag, 0) === DRAWING;
+    if (this.stale) {
+      if (!drawing) this.stale = false;
+      return;
+    }
+    if (!drawing) return;
     const t0 = this.now();
-    Atomics.wait(this.flag, 0, DRAWING, this.maxMs);
+    this.stale = Atomics.wait(this.flag, 0, DRAWING, this.maxMs) === 'timed-out';
     this.waited += this.now() - t0;
   }
 }
