@@ -54,7 +54,7 @@ const POINT_PX = 3;
  * (a browser without GPU raster) fills a few thousand of them several times faster than uPlot's
  * stroked and filled circles, and at 3 px the two look alike.
  */
-export const squarePoints: uPlot.Series.Points.PathBuilder = (u, seriesIdx, idx0, idx1) => {
+const squarePoints: uPlot.Series.Points.PathBuilder = (u, seriesIdx, idx0, idx1) => {
   const xs = u.data[0];
   const ys = u.data[seriesIdx]!;
   const size = Math.max(1, Math.round(POINT_PX * uPlot.pxRatio));

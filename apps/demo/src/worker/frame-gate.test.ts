@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { FrameGate, FrameWait, MAX_WAIT_MS } from './frame-gate.js';
+import { FrameGate, FrameWait } from './frame-gate.js';
 
 describe('FrameGate and FrameWait', () => {
   it('lets the worker through at once while no frame is drawn, without reading the clock', () => {
@@ -23,7 +23,6 @@ describe('FrameGate and FrameWait', () => {
     expect(gate.drawing).toBe(true);
     wait.wait(); // nobody ends the frame: the bound ends the wait
     expect(wait.waited).toBeGreaterThanOrEqual(19);
-    expect(MAX_WAIT_MS).toBeLessThanOrEqual(50);
     // A frame stuck past the bound costs one wait, not one per step...
     const once = wait.waited;
     for (let i = 0; i < 5; i++) wait.wait();

@@ -4,10 +4,10 @@
  * two steps instead of holding a core.
  *
  * Why: on a machine with two cores the worker keeps one busy, and the operating system often puts
- * the page's main thread on that same core, where it gets half of it: a frame of 20 ms of work
- * took 40–80 ms (Chromium traces of the playground on a 2-core machine). A frame that
- * waits for nothing stays under the 50-ms long-task mark. It costs training only the frames'
- * own time (a few per second, each a few ms).
+ * the page's main thread on that same core, where it gets half of it: frames of 10–25 ms of
+ * main-thread CPU took 40–56 ms (Chromium traces of the playground on a 2-core machine). A frame
+ * that waits for nothing stays under the 50-ms long-task mark. It costs training only the
+ * frames' own time (about 7 a second while a race plays, about 11 ms each in those traces).
  *
  * One Int32 in a SharedArrayBuffer, so it needs a cross-origin isolated page (as WASM threads
  * do); elsewhere there is no gate and nothing changes. The worker's wait has a bound

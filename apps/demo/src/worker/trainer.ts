@@ -343,7 +343,7 @@ export class Trainer {
     let newBetas = 0;
     for (const b of Object.values(update.betas)) newBetas += b?.length ?? 0;
     // Each of the longer stretches below waits for a frame the page is drawing, as steps do.
-    this.host.betweenSteps?.();
+    if (withHeatmap) this.host.betweenSteps?.();
     const heatmaps = withHeatmap ? await race.heatmaps() : null;
     if (withHeatmap) this.lastHeatmap = this.host.now();
     // The certificate is re-judged when beta was measured again (within its ration while
