@@ -40,8 +40,8 @@ interface Harness {
 
 /**
  * The machine's own steadiness: a fixed loop of float64 matrix products (96x96, plain
- * JavaScript) alone on one core, in 10-s windows. Its spread is what the page's 10-s windows
- * would show if the page itself were perfectly steady.
+ * JavaScript) alone on one core, in 10-s windows: how much the machine's speed drifts with
+ * nothing of the page running, printed beside the page's windows.
  */
 function machineWindows(seconds: number): number[] {
   const n = 96;
